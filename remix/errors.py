@@ -1,0 +1,48 @@
+"""Turns errors a user can cause into clear 400 answers, in one place.
+
+Services raise :class:`remix.errors.UserInputError` (or a subclass) with a message naming the
+file, feature, field or parameter at fault; both DRF views and plain Django views answer it
+with a JSON body ``{"detail": ..., "field": ...}`` and status 400.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+__all__ = ["UserInputError", "exception_handler", "user_input_error_response"]
+
+
+class UserInputError(Exception):
+    """A request or upload the user can fix; ``field`` names the parameter or field at fault."""
+
+    status_code = 400
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def as_dict(self) -> dict:
+        body = {"detail": self.message}
+        if self.field:
+            body["field"] = self.field
+        return body
+
+
+def user_input_error_response(exc: UserInputError) -> JsonResponse:
+    """The plain-Django answer to a :class:`UserInputError`."""
+    return JsonResponse(exc.as_dict(), status=exc.status_code)
+
+
+def exception_handler(exc, context):
+    """DRF exception handler: UserInputError and model ValidationError become 400s."""
+    if isinstance(exc, UserInputError):
+        return Response(exc.as_dict(), status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    return drf_exception_handler(exc, context)

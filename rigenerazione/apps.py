@@ -1,0 +1,7 @@
+"""App config for rigenerazione."""
+
+from django.apps import AppConfig
+
+
+class RigenerazioneConfig(AppConfig):
+    name = "rigenerazione"

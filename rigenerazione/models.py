@@ -1,0 +1,327 @@
+"""The two dynamic mappings of PTM art. 13: interventions (realizzazioni) and opportunities.
+
+Geometry model: every record has exactly one ``geom`` column in the storage SRID. For
+interventions it is a *multi* geometry of any kind (MultiPolygon, MultiLineString or
+MultiPoint), constrained in the database; a single column keeps bbox queries, the OGC API and
+vector tiles one simple query each. ``localizzazione`` says what the geometry means: a drawn
+area, line or point, or — for records known only at Comune level, such as the PNRR
+applications — the boundary of their Comune(i), flagged ``comunale`` and never presented as
+a project perimeter.
+
+Derived values (surfaces, funding shares, the Comune of a geometry) are computed by
+:mod:`rigenerazione.services`, never typed in.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MinValueValidator, RegexValidator
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from layers.models import Comune
+from layers.srid import STORAGE_SRID
+
+__all__ = [
+    "PublicationState",
+    "PublishableQuerySet",
+    "Publishable",
+    "StatoIntervento",
+    "AmbitoRicaduta",
+    "Localizzazione",
+    "Intervento",
+    "FonteFinanziamento",
+    "Finanziamento",
+    "TipoOpportunita",
+    "StatoOpportunita",
+    "Opportunita",
+    "CUP_REGEX",
+]
+
+# Codice Unico di Progetto: 15 characters, e.g. C47H21001030001.
+CUP_REGEX = r"^[A-Z][0-9]{2}[A-Z][0-9]{11}$"
+cup_validator = RegexValidator(
+    CUP_REGEX,
+    _("Il CUP deve avere 15 caratteri: lettera, 2 cifre, lettera, 11 cifre (es. C47H21001030001)."),
+    code="invalid_cup",
+)
+
+
+class PublicationState(models.TextChoices):
+    """Where a record stands in the review workflow (see the contributions issue)."""
+
+    BOZZA = "bozza", _("Bozza")
+    IN_REVISIONE = "in_revisione", _("In revisione")
+    RINVIATO = "rinviato", _("Rinviato al Comune")
+    PUBBLICATO = "pubblicato", _("Pubblicato")
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self) -> PublishableQuerySet:
+        """Only what the public may see: published and not withdrawn."""
+        return self.filter(publication_state=PublicationState.PUBBLICATO, withdrawn_on__isnull=True)
+
+
+class Publishable(models.Model):
+    """Fields shared by records that municipalities contribute and CMM reviews."""
+
+    publication_state = models.CharField(
+        _("stato di pubblicazione"),
+        max_length=16,
+        choices=PublicationState.choices,
+        default=PublicationState.BOZZA,
+        db_index=True,
+    )
+    review_comment = models.TextField(_("nota di revisione"), blank=True)
+    withdrawn_on = models.DateField(
+        _("ritirato il"),
+        null=True,
+        blank=True,
+        help_text=_("Un record ritirato esce dalla mappa pubblica ma resta nello storico."),
+    )
+    is_sample = models.BooleanField(
+        _("dato di esempio"),
+        default=False,
+        help_text=_("Record dimostrativo generato, non un dato ufficiale."),
+    )
+    source = models.CharField(_("fonte"), max_length=300, blank=True)
+    source_url = models.URLField(_("link alla fonte"), max_length=500, blank=True)
+    licence = models.CharField(_("licenza"), max_length=60, blank=True)
+    data_updated_on = models.DateField(_("dato aggiornato al"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("inserito da"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("creato il"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modificato il"), auto_now=True, db_index=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class StatoIntervento(models.TextChoices):
+    PROGRAMMATO = "programmato", _("Programmato")
+    IN_CORSO = "in_corso", _("In corso")
+    CONCLUSO = "concluso", _("Concluso")
+
+
+class AmbitoRicaduta(models.TextChoices):
+    SOCIALE = "sociale", _("Sociale")
+    AMBIENTALE = "ambientale", _("Ambientale")
+    RICREATIVO = "ricreativo", _("Ricreativo")
+    CULTURALE = "culturale", _("Culturale")
+    ABITATIVO = "abitativo", _("Abitativo")
+    MOBILITA = "mobilita", _("Mobilità")
+    ECONOMICO = "economico", _("Economico")
+
+
+class STTM(models.IntegerChoices):
+    """Strategie tematico-territoriali metropolitane of the PTM."""
+
+    STTM1 = 1, _("STTM 1")
+    STTM2 = 2, _("STTM 2")
+    STTM3 = 3, _("STTM 3")
+
+
+class Localizzazione(models.TextChoices):
+    AREA = "area", _("Area")
+    LINEA = "linea", _("Tracciato")
+    PUNTO = "punto", _("Punto")
+    COMUNALE = "comunale", _("Localizzazione comunale")
+
+
+class Intervento(Publishable):
+    """A regeneration project carried out or under way (realizzazione)."""
+
+    title = models.CharField(_("titolo"), max_length=300)
+    description = models.TextField(_("descrizione"), blank=True)
+    comuni = models.ManyToManyField(Comune, verbose_name=_("Comuni"), related_name="interventi")
+    geom = models.GeometryField(
+        _("geometria"),
+        srid=STORAGE_SRID,
+        help_text=_("MultiPolygon, MultiLineString o MultiPoint."),
+    )
+    localizzazione = models.CharField(
+        _("localizzazione"), max_length=10, choices=Localizzazione.choices
+    )
+    stato = models.CharField(
+        _("stato"), max_length=12, choices=StatoIntervento.choices, db_index=True
+    )
+    anno_inizio = models.PositiveSmallIntegerField(_("anno di inizio"), null=True, blank=True)
+    anno_fine = models.PositiveSmallIntegerField(_("anno di fine"), null=True, blank=True)
+    costo_totale = models.DecimalField(
+        _("costo totale (€)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    soggetto_attuatore = models.CharField(_("soggetto attuatore"), max_length=200, blank=True)
+    cup = models.CharField(
+        _("CUP"),
+        max_length=15,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[cup_validator],
+        help_text=_("Codice Unico di Progetto, 15 caratteri."),
+    )
+    tipologia = models.CharField(
+        _("tipologia"),
+        max_length=120,
+        blank=True,
+        help_text=_("Per il PNRR M5C2 I2.1: A, B o C (art. 3 c.1 DPCM 21/01/2021)."),
+    )
+    ambiti_ricaduta = ArrayField(
+        models.CharField(max_length=12, choices=AmbitoRicaduta.choices),
+        verbose_name=_("ambiti di ricaduta"),
+        default=list,
+        blank=True,
+    )
+    sttm = ArrayField(
+        models.PositiveSmallIntegerField(choices=STTM.choices),
+        verbose_name=_("rilevanza per le STTM"),
+        default=list,
+        blank=True,
+    )
+    links = models.JSONField(
+        _("link e documenti"),
+        default=list,
+        blank=True,
+        help_text=_('Elenco di {"titolo": ..., "url": ...}.'),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Intervento")
+        verbose_name_plural = _("Interventi")
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(anno_fine__isnull=True)
+                | models.Q(anno_inizio__isnull=True)
+                | models.Q(anno_fine__gte=models.F("anno_inizio")),
+                name="intervento_anni_ordinati",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class FonteFinanziamento(models.TextChoices):
+    PNRR = "pnrr", _("PNRR")
+    BANDO_PERIFERIE = "bando_periferie", _("Bando Periferie")
+    PINQUA = "pinqua", _("PINQuA")
+    FORESTAMI = "forestami", _("Forestami")
+    FONDI_UE = "fondi_ue", _("Fondi strutturali UE")
+    REGIONALE = "regionale", _("Regionale")
+    COMUNALE = "comunale", _("Comunale")
+    PRIVATO = "privato", _("Privato")
+    ALTRO = "altro", _("Altro")
+
+
+class Finanziamento(models.Model):
+    """One funding source of an intervento, with its amount."""
+
+    intervento = models.ForeignKey(
+        Intervento,
+        verbose_name=_("intervento"),
+        related_name="finanziamenti",
+        on_delete=models.CASCADE,
+    )
+    fonte = models.CharField(
+        _("fonte"), max_length=20, choices=FonteFinanziamento.choices, db_index=True
+    )
+    misura = models.CharField(
+        _("misura / linea"),
+        max_length=120,
+        blank=True,
+        help_text=_("Es. per il PNRR: missione, componente, investimento (M5C2 I2.1)."),
+    )
+    importo = models.DecimalField(
+        _("importo (€)"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    atto = models.CharField(_("atto di assegnazione"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Finanziamento")
+        verbose_name_plural = _("Finanziamenti")
+        ordering = ["intervento_id", "-importo"]
+
+    def __str__(self) -> str:
+        return f"{self.get_fonte_display()}: {self.importo} €"
+
+
+class TipoOpportunita(models.TextChoices):
+    INCUBATORE_REMIX = "incubatore_remix", _("Area dell'incubatore metropolitano Re.mix")
+    AMBITO_TRASFORMAZIONE = "ambito_trasformazione", _("Ambito di trasformazione (PGT)")
+    AMBITO_RIGENERAZIONE = (
+        "ambito_rigenerazione",
+        _("Ambito della rigenerazione (LR 12/2005 art. 8bis)"),
+    )
+    AREA_DISMESSA = "area_dismessa", _("Area dismessa o sottoutilizzata")
+
+
+class StatoOpportunita(models.TextChoices):
+    DISPONIBILE = "disponibile", _("Disponibile")
+    IN_ATTUAZIONE = "in_attuazione", _("In attuazione")
+    ATTUATA = "attuata", _("Attuata")
+
+
+class Opportunita(Publishable):
+    """An area where regeneration can be started (opportunità)."""
+
+    title = models.CharField(_("denominazione"), max_length=300)
+    description = models.TextField(_("descrizione"), blank=True)
+    tipo = models.CharField(
+        _("tipo"), max_length=24, choices=TipoOpportunita.choices, db_index=True
+    )
+    comune = models.ForeignKey(
+        Comune, verbose_name=_("Comune"), related_name="opportunita", on_delete=models.PROTECT
+    )
+    geom = models.MultiPolygonField(_("perimetro"), srid=STORAGE_SRID)
+    superficie_m2 = models.FloatField(_("superficie (m²)"), editable=False, default=0)
+    destinazioni_uso = ArrayField(
+        models.CharField(max_length=60),
+        verbose_name=_("destinazioni d'uso previste"),
+        default=list,
+        blank=True,
+    )
+    stato = models.CharField(
+        _("stato"), max_length=14, choices=StatoOpportunita.choices, db_index=True
+    )
+    atto_numero = models.CharField(_("numero dell'atto"), max_length=60, blank=True)
+    atto_data = models.DateField(_("data dell'atto"), null=True, blank=True)
+    riferimento_pgt = models.CharField(_("riferimento PGT"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Opportunità")
+        verbose_name_plural = _("Opportunità")
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def superficie_ha(self) -> float:
+        return round(self.superficie_m2 / 10_000, 2)

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Install what Remix needs and is missing: Debian packages (when root), the .venv with the
+# Python packages of pyproject.toml, and the front-end packages of package.json copied into
+# static files. Idempotent: a second run installs nothing and takes a second or two.
+#
+# Usage: scripts/bootstrap.sh run|test
+set -euo pipefail
+cd "$(dirname "$0")/.."
+profile="${1:-run}"
+PYTHON="${PYTHON:-python3.11}"
+
+log() { printf '\033[1;34m[remix]\033[0m %s\n' "$*"; }
+
+pg_major() {
+  if [ -n "${PGMAJOR:-}" ]; then echo "$PGMAJOR"; return; fi
+  ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -1
+}
+
+have() {  # have CHECK: is the thing a package provides present?
+  case "$1" in
+    cmd:*) command -v "${1#cmd:}" >/dev/null 2>&1 ;;
+    lib:*) ldconfig -p 2>/dev/null | grep -q "${1#lib:}" ;;
+    *) [ -e "$1" ] ;;
+  esac
+}
+
+debian_packages() {
+  local major missing=()
+  major="$(pg_major)"
+  if [ -z "$major" ]; then
+    echo "PostgreSQL server binaries not found under /usr/lib/postgresql." >&2
+    echo "Install them first: apt-get install postgresql" >&2
+    exit 1
+  fi
+  while read -r when pkg check; do
+    case "$when" in ''|'#'*) continue ;; esac
+    [ "$when" = run ] || [ "$profile" = test ] || continue
+    pkg="${pkg//PGMAJOR/$major}"; check="${check//PGMAJOR/$major}"
+    have "$check" || missing+=("$pkg")
+  done < scripts/debian-packages.txt
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Missing Debian packages. Run, as root:" >&2
+    echo "  apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    exit 1
+  fi
+  log "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+python_packages() {
+  local stamp want
+  want="$(sha256sum pyproject.toml | cut -c1-16)"
+  stamp=".venv/.remix-installed-$want"
+  [ -f "$stamp" ] && return 0
+  if [ ! -x .venv/bin/python ]; then
+    log "creating .venv"
+    "$PYTHON" -m venv .venv
+  fi
+  log "installing Python packages (pyproject.toml)"
+  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+  rm -f .venv/.remix-installed-*
+  touch "$stamp"
+}
+
+frontend_packages() {
+  [ -f package.json ] || return 0
+  local stamp want
+  want="$(cat package.json package-lock.json 2>/dev/null | sha256sum | cut -c1-16)"
+  stamp="node_modules/.remix-installed-$want"
+  if [ ! -f "$stamp" ]; then
+    command -v npm >/dev/null || { echo "npm is missing: apt-get install -y npm" >&2; exit 1; }
+    log "installing front-end packages (package-lock.json)"
+    if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
+    rm -f node_modules/.remix-installed-*
+    touch "$stamp"
+  fi
+  .venv/bin/python scripts/vendor.py
+}
+
+debian_packages
+python_packages
+frontend_packages
