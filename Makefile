@@ -34,9 +34,9 @@ fixtures: migrate
 
 run: fixtures
 	@$(WITH_DB) export DEBUG=$${DEBUG:-true} && \
-	  $(PY) manage.py ensure_dev_admin && \
+	  PORT=$(PORT) $(PY) manage.py ensure_dev_admin && \
 	  echo "[remix] serving on http://127.0.0.1:$(PORT)" && \
-	  exec $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	  export PORT=$(PORT) && exec $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: setup-test
 	@.venv/bin/ruff check .

@@ -6,6 +6,7 @@ and printed on every run so a developer always knows how to log in. Refuses when
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Amministratore creato: utente '{USERNAME}'.")
         if secret_file.exists():
             self.stdout.write(
-                f"Accesso: http://127.0.0.1:8000/admin/ — utente '{USERNAME}', "
+                f"Accesso: http://127.0.0.1:{os.environ.get('PORT', '8000')}/admin/ — "
+                f"utente '{USERNAME}', "
                 f"password in {secret_file} ({secret_file.read_text().strip()})"
             )
