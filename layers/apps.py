@@ -1,7 +1,15 @@
 """App config for the territorial base and the publishing engine."""
 
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
+
+
+def _install_version_triggers(sender, using: str = "default", **kwargs) -> None:
+    from layers.versions import version_triggers_install
+
+    version_triggers_install()
 
 
 class LayersConfig(AppConfig):
@@ -10,3 +18,7 @@ class LayersConfig(AppConfig):
 
     def ready(self) -> None:
         from layers import signals  # noqa: F401  (connects the receivers)
+
+        # Every installed app's ``layers.py`` declares its published layers, like admin.py.
+        autodiscover_modules("layers")
+        post_migrate.connect(_install_version_triggers, sender=self)

@@ -191,6 +191,18 @@ LEAFLET_CONFIG = {
     "RESET_VIEW": False,
 }
 
+# Vector tiles are cached on disk under keys that include the layer's data version (a data
+# change makes new keys; old files expire). No Redis needed.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "tiles": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env.path("TILE_CACHE_DIR", default=BASE_DIR / "var" / "cache" / "tiles"),
+        "TIMEOUT": env.int("TILE_CACHE_TIMEOUT", default=7 * 24 * 3600),
+        "OPTIONS": {"MAX_ENTRIES": env.int("TILE_CACHE_MAX_ENTRIES", default=200_000)},
+    },
+}
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

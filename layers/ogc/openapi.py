@@ -1,0 +1,115 @@
+"""The OpenAPI 3.0 definition of the OGC API – Features endpoints, generated from the registry."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from layers.registry import Layer
+
+__all__ = ["openapi_document"]
+
+
+def _param(name: str, description: str, schema: dict, *, where: str = "query") -> dict:
+    return {
+        "name": name,
+        "in": where,
+        "required": where == "path",
+        "description": description,
+        "schema": schema,
+        "style": "form",
+        "explode": False,
+    }
+
+
+COMMON = {
+    "f": _param("f", "Formato della risposta.", {"type": "string", "enum": ["json", "html"]}),
+    "limit": _param(
+        "limit", "Numero massimo di elementi.", {"type": "integer", "minimum": 1, "maximum": 10000}
+    ),
+    "offset": _param("offset", "Elementi da saltare.", {"type": "integer", "minimum": 0}),
+    "bbox": _param(
+        "bbox",
+        "minlon,minlat,maxlon,maxlat (CRS84).",
+        {"type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"}},
+    ),
+    "crs": _param("crs", "CRS delle coordinate in uscita (URI).", {"type": "string"}),
+}
+
+
+def _response(description: str, media: str) -> dict:
+    return {"200": {"description": description, "content": {media: {"schema": {"type": "object"}}}}}
+
+
+def _layer_paths(layer: Layer) -> dict:
+    base = f"/collections/{layer.id}"
+    filters = [
+        _param(name, f"Filtro {name}.", {"type": "string"})
+        for name in layer.queryables
+        if name != "bbox"
+    ]
+    feature_id = _param("featureId", "Identificativo.", {"type": "string"}, where="path")
+    return {
+        base: {
+            "get": {
+                "summary": layer.title.get("it"),
+                "parameters": [COMMON["f"]],
+                "responses": _response("La collezione.", "application/json"),
+            }
+        },
+        f"{base}/items": {
+            "get": {
+                "summary": f"{layer.title.get('it')}: elementi",
+                "parameters": [COMMON[k] for k in ("f", "limit", "offset", "bbox", "crs")]
+                + filters,
+                "responses": _response("Gli elementi.", "application/geo+json"),
+            }
+        },
+        f"{base}/items/{{featureId}}": {
+            "get": {
+                "summary": f"{layer.title.get('it')}: un elemento",
+                "parameters": [feature_id, COMMON["f"], COMMON["crs"]],
+                "responses": _response("L'elemento.", "application/geo+json"),
+            }
+        },
+    }
+
+
+def openapi_document(request: HttpRequest, layers: list[Layer]) -> dict:
+    """The OpenAPI 3.0 document: landing, conformance, collections and each layer's paths."""
+    server = request.build_absolute_uri(reverse("ogc:landing")).rstrip("/")
+    paths = {
+        "/": {
+            "get": {
+                "summary": "Landing page",
+                "parameters": [COMMON["f"]],
+                "responses": _response("Landing page.", "application/json"),
+            }
+        },
+        "/conformance": {
+            "get": {
+                "summary": "Conformance",
+                "parameters": [COMMON["f"]],
+                "responses": _response("Classi.", "application/json"),
+            }
+        },
+        "/collections": {
+            "get": {
+                "summary": "Collections",
+                "parameters": [COMMON["f"]],
+                "responses": _response("Collezioni.", "application/json"),
+            }
+        },
+    }
+    for layer in layers:
+        paths.update(_layer_paths(layer))
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Remix — OGC API Features",
+            "version": "1.0.0",
+            "description": "Strati pubblicati da Remix (Città metropolitana di Milano).",
+        },
+        "servers": [{"url": server}],
+        "paths": paths,
+    }

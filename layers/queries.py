@@ -1,0 +1,129 @@
+"""The publishing engine's spatial SQL: GeoJSON features and vector tiles built in PostGIS.
+
+A layer's filtered QuerySet is compiled once by Django (``query.sql_with_params()``, values as
+bound parameters) into an inner SELECT with fixed column aliases; the functions here wrap it
+with the PostGIS document builders. Identifiers come from the registry (validated names),
+values are always parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.db import connection
+from django.db.models import F, IntegerField, QuerySet
+
+from layers.registry import Layer, resolve_lookup
+from layers.srid import STORAGE_SRID, WEB_MERCATOR_SRID
+
+__all__ = [
+    "MVT_EXTENT",
+    "MVT_BUFFER",
+    "layer_select",
+    "feature_sql",
+    "features_iter",
+    "features_page",
+    "tile_sql",
+    "tile_bytes",
+    "id_is_integer",
+    "export_rows",
+]
+
+MVT_EXTENT = 4096
+MVT_BUFFER = 64
+# Web Mercator's full width in metres (2 × π × 6 378 137): one tile's width at zoom 0.
+WEB_MERCATOR_WIDTH = 40075016.685578488
+FETCH_ROWS = 2000
+
+ID, GEOM = "rx_id", "rx_geom"
+
+
+def _alias(index: int) -> str:
+    return f"rx_{index}"
+
+
+def layer_select(layer: Layer, queryset: QuerySet, *, fields=None) -> tuple[str, list]:
+    """The inner SELECT of ``queryset``: columns rx_id, rx_geom, rx_0… (``fields`` order)."""
+    fields = layer.fields if fields is None else fields
+    columns = {ID: F(layer.id_field), GEOM: F(layer.geometry_field)}
+    columns.update({_alias(i): F(f.lookup) for i, f in enumerate(fields)})
+    values = queryset.annotate(**columns).values(*columns)
+    sql, params = values.query.sql_with_params()
+    return sql, list(params)
+
+
+def id_is_integer(layer: Layer) -> bool:
+    """Whether the layer's feature id is an integer column (MVT feature ids must be)."""
+    return isinstance(resolve_lookup(layer.model, layer.id_field), IntegerField)
+
+
+def feature_sql(layer: Layer, queryset: QuerySet, *, precision: int, srid: int) -> tuple:
+    """SQL returning one GeoJSON Feature text per row, coordinates rounded to ``precision``."""
+    inner, params = layer_select(layer, queryset)
+    geom = f"t.{GEOM}" if srid == STORAGE_SRID else f"ST_Transform(t.{GEOM}, %s)"
+    geom_params = [] if srid == STORAGE_SRID else [srid]
+    props = ", ".join(f"%s::text, t.{_alias(i)}" for i in range(len(layer.fields)))
+    sql = (
+        "SELECT json_build_object('type', 'Feature', 'id', t.rx_id, "  # noqa: S608
+        f"'geometry', ST_AsGeoJSON({geom}, %s)::json, "
+        f"'properties', json_build_object({props}))::text "
+        f"FROM ({inner}) AS t"
+    )
+    return sql, [*geom_params, precision, *[f.name for f in layer.fields], *params]
+
+
+def features_iter(layer: Layer, queryset: QuerySet, *, precision: int, srid: int) -> Iterator:
+    """Stream GeoJSON Feature texts through a server-side cursor (memory stays flat)."""
+    sql, params = feature_sql(layer, queryset, precision=precision, srid=srid)
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(FETCH_ROWS):
+            for (feature,) in rows:
+                yield feature
+
+
+def features_page(layer: Layer, queryset: QuerySet, *, precision: int, srid: int) -> list[str]:
+    """GeoJSON Feature texts of an already sliced QuerySet (one page of OGC items)."""
+    sql, params = feature_sql(layer, queryset, precision=precision, srid=srid)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def tile_sql(layer: Layer, queryset: QuerySet, z: int, x: int, y: int) -> tuple[str, list]:
+    """SQL returning the MVT of tile z/x/y: the popup attributes, geometry simplified to the
+    zoom (half a tile pixel), one MVT layer named after the layer id."""
+    popup = layer.popup
+    inner, params = layer_select(layer, queryset, fields=popup)
+    quote = connection.ops.quote_name
+    props = "".join(f", t.{_alias(i)} AS {quote(f.name)}" for i, f in enumerate(popup))
+    tolerance = WEB_MERCATOR_WIDTH / (2**z) / MVT_EXTENT / 2
+    feature_id = "'id'" if id_is_integer(layer) else "NULL"
+    sql = (
+        f"SELECT ST_AsMVT(q, %s, {MVT_EXTENT}, 'geom', {feature_id}) FROM ("  # noqa: S608
+        "SELECT ST_AsMVTGeom(ST_Simplify(ST_Transform(t.rx_geom, %s), %s, true), "
+        f"ST_TileEnvelope(%s, %s, %s), {MVT_EXTENT}, {MVT_BUFFER}, true) AS geom, "
+        f"t.rx_id AS id{props} FROM ({inner}) AS t"
+        ") AS q WHERE q.geom IS NOT NULL"
+    )
+    return sql, [layer.id, WEB_MERCATOR_SRID, tolerance, z, x, y, *params]
+
+
+def tile_bytes(layer: Layer, queryset: QuerySet, z: int, x: int, y: int) -> bytes:
+    """The encoded MVT of tile z/x/y (empty bytes when no feature reaches the tile)."""
+    sql, params = tile_sql(layer, queryset, z, x, y)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return bytes(row[0]) if row and row[0] is not None else b""
+
+
+def export_rows(layer: Layer, queryset: QuerySet) -> Iterator[list[tuple]]:
+    """Batches of ``(id, wkb, *field values)`` rows through a server-side cursor."""
+    inner, params = layer_select(layer, queryset)
+    columns = "".join(f", t.{_alias(i)}" for i in range(len(layer.fields)))
+    sql = f"SELECT t.rx_id, ST_AsBinary(t.rx_geom){columns} FROM ({inner}) AS t"  # noqa: S608
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(FETCH_ROWS):
+            yield rows

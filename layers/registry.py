@@ -1,0 +1,256 @@
+"""The layer registry: one small declarative class per published layer.
+
+A domain app declares its layers in its own ``layers.py`` (autodiscovered when Django starts,
+like ``admin.py``)::
+
+    from layers.registry import Field, Layer, register
+
+    @register
+    class InterventiLayer(Layer):
+        id = "interventi"
+        model = Intervento
+        title = {"it": "Interventi", "en": "Interventions"}
+        fields = (Field("title", it="Titolo", en="Title"), ...)
+
+        def get_queryset(self):
+            return Intervento.objects.published()
+
+Every generic endpoint (catalogue, OGC API Features, GeoJSON, vector tiles, exports) reads the
+declaration; nothing else is needed to publish a layer. A declaration that does not fit its
+model fails at start-up with :class:`~django.core.exceptions.ImproperlyConfigured`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.contrib.gis.db.models import GeometryField
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.db.models import Model, QuerySet
+
+__all__ = [
+    "THEMES",
+    "GEOMETRY_TYPES",
+    "Field",
+    "Layer",
+    "LayerRegistry",
+    "registry",
+    "register",
+    "resolve_lookup",
+]
+
+THEMES: dict[str, dict[str, str]] = {
+    "territorio": {"it": "Territorio", "en": "Territory"},
+    "rigenerazione": {"it": "Rigenerazione urbana", "en": "Urban regeneration"},
+    "pianificazione": {"it": "Pianificazione", "en": "Planning"},
+    "mobilita": {"it": "Mobilità", "en": "Mobility"},
+    "servizi": {"it": "Servizi", "en": "Services"},
+}
+GEOMETRY_TYPES = (
+    "Point",
+    "LineString",
+    "Polygon",
+    "MultiPoint",
+    "MultiLineString",
+    "MultiPolygon",
+    "Geometry",
+)
+RENDER_MODES = ("tiles", "geojson")
+LAYER_ID_RE = re.compile(r"^[a-z][a-z0-9_-]{1,62}$")
+FIELD_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One exposed attribute: its public ``name``, the ORM ``source`` path and its labels."""
+
+    name: str
+    source: str = ""
+    it: str = ""
+    en: str = ""
+
+    @property
+    def lookup(self) -> str:
+        return self.source or self.name
+
+    @property
+    def label(self) -> dict[str, str]:
+        return {"it": self.it or self.name, "en": self.en or self.it or self.name}
+
+
+class Layer:
+    """A published layer. Subclass it and set the class attributes; see docs/publishing.md."""
+
+    id: str = ""
+    model: type[Model] | None = None
+    title: dict[str, str] = {}
+    description: dict[str, str] = {}
+    theme: str = "territorio"
+    fields: tuple[Field, ...] = ()
+    popup_fields: tuple[str, ...] = ()
+    geometry_field: str = "geom"
+    geometry_type: str = "MultiPolygon"
+    id_field: str = "pk"
+    style: dict = {}
+    legend: tuple[dict, ...] = ()
+    licence: str = ""
+    attribution: str = ""
+    is_sample: bool = False
+    render: str = "geojson"
+    cluster: bool = False
+    min_zoom: int = 0
+    max_zoom: int = 22
+    filterset_class: type | None = None
+    detail_page: str | None = None
+    # Other models whose changes alter what the layer serves (joined names, filters).
+    version_models: tuple[type[Model], ...] = ()
+
+    def get_queryset(self) -> QuerySet:
+        """The records the public may see. Override to filter (e.g. ``.published()``)."""
+        return self.model._default_manager.all()
+
+    def is_available(self) -> bool:
+        """Whether the layer is listed at all (e.g. a benchmark layer only when it has data)."""
+        return True
+
+    # -- derived ---------------------------------------------------------------------------
+
+    @property
+    def queryables(self) -> list[str]:
+        """Filter parameter names accepted by every endpoint of this layer."""
+        names = list(self.filterset_class.base_filters) if self.filterset_class else []
+        return ["bbox", *[n for n in names if n != "bbox"]]
+
+    def field_named(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+    @property
+    def popup(self) -> list[Field]:
+        return [self.field_named(name) for name in self.popup_fields]
+
+    @property
+    def version_tables(self) -> list[str]:
+        """The database tables whose changes make a new data version of the layer."""
+        models = [self.model, *self.version_models]
+        return sorted({m._meta.db_table for m in models})
+
+    def detail_url(self, feature_id) -> str | None:
+        return self.detail_page.format(id=feature_id) if self.detail_page else None
+
+    def __str__(self) -> str:
+        return self.id
+
+
+def resolve_lookup(model: type[Model], lookup: str):
+    """The model field a ``__``-separated lookup ends on (raises FieldDoesNotExist)."""
+    parts = lookup.split("__")
+    current = model
+    for part in parts[:-1]:
+        current = current._meta.get_field(part).related_model
+        if current is None:
+            raise FieldDoesNotExist(lookup)
+    last = parts[-1]
+    if last == "pk":
+        return current._meta.pk
+    return current._meta.get_field(last)
+
+
+def _fail(layer: Layer, message: str) -> None:
+    raise ImproperlyConfigured(f"Layer {layer.id or type(layer).__name__!r}: {message}")
+
+
+def _check_fields(layer: Layer) -> None:
+    names = [f.name for f in layer.fields]
+    if len(set(names)) != len(names):
+        _fail(layer, "field names must be unique.")
+    for f in layer.fields:
+        if not FIELD_NAME_RE.match(f.name) or f.name in ("id", "geometry"):
+            _fail(layer, f"field name {f.name!r} is not a valid attribute name.")
+        try:
+            resolve_lookup(layer.model, f.lookup)
+        except FieldDoesNotExist:
+            _fail(layer, f"field {f.name!r}: {layer.model.__name__} has no {f.lookup!r}.")
+    unknown = set(layer.popup_fields) - set(names)
+    if unknown:
+        _fail(layer, f"popup_fields not among fields: {sorted(unknown)}.")
+
+
+def _check_geometry(layer: Layer) -> None:
+    try:
+        geom = layer.model._meta.get_field(layer.geometry_field)
+    except FieldDoesNotExist:
+        _fail(layer, f"{layer.model.__name__} has no field {layer.geometry_field!r}.")
+    if not isinstance(geom, GeometryField):
+        _fail(layer, f"{layer.geometry_field!r} is not a geometry field.")
+    if layer.geometry_type not in GEOMETRY_TYPES:
+        _fail(layer, f"geometry_type must be one of {GEOMETRY_TYPES}.")
+    try:
+        resolve_lookup(layer.model, layer.id_field)
+    except FieldDoesNotExist:
+        _fail(layer, f"id_field {layer.id_field!r} does not exist.")
+
+
+def validate(layer: Layer) -> None:
+    """Raise ImproperlyConfigured unless the declaration fits its model and the contracts."""
+    if not LAYER_ID_RE.match(layer.id or ""):
+        _fail(layer, "id must be a lowercase slug (letters, digits, '-', '_').")
+    if layer.model is None:
+        _fail(layer, "model is required.")
+    for attr in ("title", "description"):
+        value = getattr(layer, attr)
+        if attr == "title" and not value.get("it"):
+            _fail(layer, "title needs at least the Italian text ('it').")
+        if set(value) - {"it", "en"}:
+            _fail(layer, f"{attr} keys must be 'it' and 'en'.")
+    if layer.theme not in THEMES:
+        _fail(layer, f"theme must be one of {sorted(THEMES)}.")
+    if layer.render not in RENDER_MODES:
+        _fail(layer, f"render must be one of {RENDER_MODES}.")
+    if not 0 <= layer.min_zoom <= layer.max_zoom <= 24:
+        _fail(layer, "zoom range must satisfy 0 <= min_zoom <= max_zoom <= 24.")
+    fs_model = getattr(getattr(layer.filterset_class, "_meta", None), "model", None)
+    if fs_model is not None and not issubclass(layer.model, fs_model):
+        _fail(layer, f"filterset_class filters {fs_model.__name__}, not the layer's model.")
+    if layer.detail_page is not None and "{id}" not in layer.detail_page:
+        _fail(layer, "detail_page must contain '{id}'.")
+    _check_geometry(layer)
+    _check_fields(layer)
+
+
+class LayerRegistry:
+    """Published layers by id, in registration order."""
+
+    def __init__(self) -> None:
+        self._layers: dict[str, Layer] = {}
+
+    def register(self, layer_class: type[Layer]) -> type[Layer]:
+        """Validate and register a Layer subclass; usable as a class decorator."""
+        if not (isinstance(layer_class, type) and issubclass(layer_class, Layer)):
+            raise ImproperlyConfigured(f"{layer_class!r} is not a Layer subclass.")
+        layer = layer_class()
+        validate(layer)
+        if layer.id in self._layers and type(self._layers[layer.id]) is not layer_class:
+            raise ImproperlyConfigured(f"Layer id {layer.id!r} is registered twice.")
+        self._layers[layer.id] = layer
+        return layer_class
+
+    def unregister(self, layer_id: str) -> None:
+        self._layers.pop(layer_id, None)
+
+    def get(self, layer_id: str) -> Layer | None:
+        """The available layer with this id, or None."""
+        layer = self._layers.get(layer_id)
+        return layer if layer is not None and layer.is_available() else None
+
+    def all(self) -> list[Layer]:
+        """Every available layer, in registration order."""
+        return [layer for layer in self._layers.values() if layer.is_available()]
+
+    def declared(self) -> list[Layer]:
+        """Every registered layer, available or not."""
+        return list(self._layers.values())
+
+
+registry = LayerRegistry()
+register = registry.register

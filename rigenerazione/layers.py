@@ -1,0 +1,143 @@
+"""Published layers of urban regeneration: interventions, opportunities and two planning views.
+
+Every queryset starts from ``.published()``: drafts, records under review and withdrawn ones
+never reach a public endpoint.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from layers.models import Comune
+from layers.registry import Field, Layer, register
+from rigenerazione.models import Finanziamento, Intervento, Opportunita, TipoOpportunita
+
+PUBLISHED_LICENCE = "CC-BY-4.0"
+CMM_ATTRIBUTION = "Città metropolitana di Milano e Comuni (Remix)"
+
+INTERVENTO_FIELDS = (
+    Field("title", it="Titolo", en="Title"),
+    Field("stato", it="Stato", en="Status"),
+    Field("localizzazione", it="Localizzazione", en="Location type"),
+    Field("anno_inizio", it="Anno di inizio", en="Start year"),
+    Field("anno_fine", it="Anno di fine", en="End year"),
+    Field("costo_totale", it="Costo totale (€)", en="Total cost (€)"),
+    Field("soggetto_attuatore", it="Soggetto attuatore", en="Implementing body"),
+    Field("cup", it="CUP", en="CUP"),
+    Field("tipologia", it="Tipologia", en="Type"),
+    Field("ambiti_ricaduta", it="Ambiti di ricaduta", en="Impact areas"),
+    Field("is_sample", it="Dato di esempio", en="Sample record"),
+)
+
+OPPORTUNITA_FIELDS = (
+    Field("title", it="Denominazione", en="Name"),
+    Field("tipo", it="Tipo", en="Type"),
+    Field("comune", "comune__name", it="Comune", en="Municipality"),
+    Field("comune_istat", "comune__istat_code", it="Codice ISTAT", en="ISTAT code"),
+    Field("stato", it="Stato", en="Status"),
+    Field("superficie_m2", it="Superficie (m²)", en="Area (m²)"),
+    Field("destinazioni_uso", it="Destinazioni d'uso", en="Intended uses"),
+    Field("riferimento_pgt", it="Riferimento PGT", en="Plan reference"),
+    Field("is_sample", it="Dato di esempio", en="Sample record"),
+)
+
+
+@register
+class InterventiLayer(Layer):
+    id = "interventi"
+    model = Intervento
+    title = {"it": "Interventi di rigenerazione", "en": "Regeneration projects"}
+    description = {
+        "it": "Realizzazioni della rigenerazione urbana (PTM art. 13): programmati, in corso e "
+        "conclusi.",
+        "en": "Urban regeneration projects (PTM art. 13): planned, under way and completed.",
+    }
+    theme = "rigenerazione"
+    fields = INTERVENTO_FIELDS
+    popup_fields = ("title", "stato", "anno_inizio", "anno_fine", "costo_totale", "is_sample")
+    geometry_type = "Geometry"
+    style = {"color": "#d7301f", "weight": 2, "fillOpacity": 0.35, "radius": 6}
+    legend = (
+        {"label": {"it": "Programmato", "en": "Planned"}, "color": "#fdae61"},
+        {"label": {"it": "In corso", "en": "Under way"}, "color": "#d7301f"},
+        {"label": {"it": "Concluso", "en": "Completed"}, "color": "#1a9641"},
+    )
+    licence = PUBLISHED_LICENCE
+    attribution = CMM_ATTRIBUTION
+    render = "geojson"
+    min_zoom, max_zoom = 8, 19
+    detail_page = "/interventi/{id}/"
+    version_models = (Finanziamento,)
+
+    def get_queryset(self) -> QuerySet[Intervento]:
+        return Intervento.objects.published()
+
+
+class _OpportunitaBase(Layer):
+    model = Opportunita
+    theme = "rigenerazione"
+    fields = OPPORTUNITA_FIELDS
+    popup_fields = ("title", "tipo", "comune", "stato", "superficie_m2", "is_sample")
+    geometry_type = "MultiPolygon"
+    licence = PUBLISHED_LICENCE
+    attribution = CMM_ATTRIBUTION
+    render = "geojson"
+    min_zoom, max_zoom = 8, 19
+    detail_page = "/opportunita/{id}/"
+    version_models = (Comune,)
+    tipo: str | None = None
+
+    def get_queryset(self) -> QuerySet[Opportunita]:
+        published = Opportunita.objects.published().select_related("comune")
+        return published.filter(tipo=self.tipo) if self.tipo else published
+
+
+@register
+class OpportunitaLayer(_OpportunitaBase):
+    id = "opportunita"
+    title = {"it": "Opportunità di rigenerazione", "en": "Regeneration opportunities"}
+    description = {
+        "it": "Aree in cui avviare la rigenerazione: incubatore Re.mix, ambiti di "
+        "trasformazione e di rigenerazione, aree dismesse.",
+        "en": "Areas where regeneration can start.",
+    }
+    style = {"color": "#2c7fb8", "weight": 1, "fillOpacity": 0.35}
+    legend = ({"label": {"it": "Opportunità", "en": "Opportunity"}, "color": "#2c7fb8"},)
+
+
+@register
+class AmbitiTrasformazioneLayer(_OpportunitaBase):
+    id = "ambiti-trasformazione"
+    tipo = TipoOpportunita.AMBITO_TRASFORMAZIONE
+    theme = "pianificazione"
+    title = {"it": "Ambiti di trasformazione (PGT)", "en": "Transformation areas (PGT)"}
+    description = {
+        "it": "Gli ambiti di trasformazione dei Piani di governo del territorio.",
+        "en": "Transformation areas of the municipal plans (PGT).",
+    }
+    style = {"color": "#7b3294", "weight": 1, "fillOpacity": 0.3}
+    legend = (
+        {
+            "label": {"it": "Ambito di trasformazione", "en": "Transformation area"},
+            "color": "#7b3294",
+        },
+    )
+
+
+@register
+class AmbitiRigenerazioneLayer(_OpportunitaBase):
+    id = "ambiti-rigenerazione"
+    tipo = TipoOpportunita.AMBITO_RIGENERAZIONE
+    theme = "pianificazione"
+    title = {"it": "Ambiti della rigenerazione", "en": "Regeneration areas"}
+    description = {
+        "it": "Ambiti della rigenerazione urbana e territoriale (LR 12/2005 art. 8bis).",
+        "en": "Urban regeneration areas (Lombardy regional law 12/2005, art. 8bis).",
+    }
+    style = {"color": "#008837", "weight": 1, "fillOpacity": 0.3}
+    legend = (
+        {
+            "label": {"it": "Ambito della rigenerazione", "en": "Regeneration area"},
+            "color": "#008837",
+        },
+    )

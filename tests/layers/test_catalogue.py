@@ -1,0 +1,62 @@
+"""The layer catalogue ``GET /api/layers/`` follows the shared contract."""
+
+from __future__ import annotations
+
+CONTRACT_KEYS = {
+    "id", "title", "description", "theme", "theme_title", "geometry_type", "render", "cluster",
+    "min_zoom", "max_zoom", "style", "legend", "licence", "attribution", "is_sample",
+    "queryables", "popup_fields", "links",
+}  # fmt: skip
+LINK_KEYS = {
+    "ogc_collection",
+    "ogc_items",
+    "geojson",
+    "tilejson",
+    "tiles",
+    "exports",
+    "detail_page",
+}
+
+
+def test_catalogue_lists_every_layer_with_the_contract_fields(client, db):
+    response = client.get("/api/layers/")
+    assert response.status_code == 200
+    layers = {entry["id"]: entry for entry in response.json()["layers"]}
+    assert {"comuni", "zone-omogenee", "poli-attrattori", "interventi", "opportunita"} <= set(
+        layers
+    )
+    for entry in layers.values():
+        assert set(entry) >= CONTRACT_KEYS
+        assert set(entry["links"]) == LINK_KEYS
+        assert set(entry["links"]["exports"]) == {"geojson", "csv", "gpkg", "shp"}
+
+
+def test_catalogue_entry_of_comuni_is_complete(client, db):
+    entry = next(e for e in client.get("/api/layers/").json()["layers"] if e["id"] == "comuni")
+    assert entry["title"] == {"it": "Comuni", "en": "Municipalities"}
+    assert entry["theme_title"] == {"it": "Territorio", "en": "Territory"}
+    assert entry["geometry_type"] == "MultiPolygon"
+    assert entry["queryables"] == ["bbox", "comune", "zona", "q"]
+    assert entry["popup_fields"][0] == {
+        "name": "name",
+        "label": {"it": "Comune", "en": "Municipality"},
+    }
+    assert entry["links"] == {
+        "ogc_collection": "/ogc/collections/comuni",
+        "ogc_items": "/ogc/collections/comuni/items",
+        "geojson": "/api/layers/comuni/download.geojson",
+        "tilejson": "/tiles/comuni.json",
+        "tiles": "/tiles/comuni/{z}/{x}/{y}.pbf",
+        "exports": {
+            "geojson": "/api/layers/comuni/download.geojson",
+            "csv": "/api/layers/comuni/download.csv",
+            "gpkg": "/api/layers/comuni/download.gpkg",
+            "shp": "/api/layers/comuni/download.shp.zip",
+        },
+        "detail_page": "/comuni/{id}/",
+    }
+
+
+def test_catalogue_reads_no_database(client, db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert client.get("/api/layers/").status_code == 200
