@@ -29,3 +29,7 @@ def territorio(db):
 @pytest.fixture
 def data_dir() -> Path:
     return Path(settings.REMIX_DATA_DIR)
+
+
+# Headless Chromium (Playwright on Debian's chromium) for every browser test.
+from tests.browser import browser, page  # noqa: E402, F401
