@@ -10,6 +10,7 @@ from rigenerazione.models import (
     AmbitoRicaduta,
     FonteFinanziamento,
     Intervento,
+    Localizzazione,
     Opportunita,
     StatoIntervento,
     StatoOpportunita,
@@ -69,4 +70,5 @@ def filter_options() -> dict:
         "fonte": _choices(FonteFinanziamento.choices),
         "ambito": _choices(AmbitoRicaduta.choices),
         "tipo": _choices(TipoOpportunita.choices),
+        "localizzazione": _choices(Localizzazione.choices),
     }

@@ -1,17 +1,237 @@
-"""The map page in headless Chromium: it loads the 133 Comuni with no console errors."""
+"""The portal in headless Chromium on a closed network: what a person sees and can do."""
 
 from __future__ import annotations
 
-import pytest
+import shutil
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
+import pytest
+from django.conf import settings
+
+from layers.models import Comune
+from rigenerazione.models import FonteFinanziamento, StatoIntervento
 from tests.browser import app_errors, screenshot
+from tests.frontend.conftest import HOSTILE_TITLE, make_intervento, make_opportunita
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+DOCS_SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
+AXE = Path(settings.BASE_DIR) / "frontend" / "static" / "vendor" / "axe-core" / "axe.min.js"
+READY = "#map[data-ready=true]"
 
-def test_map_page_draws_the_133_comuni_without_console_errors(live_server, page, territorio):
+
+def count_of(page, layer_id: str) -> str:
+    return page.get_attribute(f'[data-layer-item="{layer_id}"] .layer-count', "data-count")
+
+
+def wait_count(page, layer_id: str, value: int) -> None:
+    selector = f'[data-layer-item="{layer_id}"] .layer-count[data-count="{value}"]'
+    page.wait_for_selector(selector, state="attached")
+
+
+def hash_params(page) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(page.url).fragment).items()}
+
+
+@pytest.fixture
+def small_world(territorio, hostile_intervento):
+    """Two more interventi (Rho, Milano) and one opportunità, besides the hostile one."""
+    milano = Comune.objects.get(istat_code="015146")
+    rho = Comune.objects.get(istat_code="015182")
+    make_intervento(
+        rho,
+        title="Piazza della stazione",
+        lon=9.04,
+        lat=45.53,
+        stato=StatoIntervento.CONCLUSO,
+        funding=((FonteFinanziamento.REGIONALE, "250000.00"),),
+        is_sample=True,
+    )
+    make_intervento(milano, title="Biblioteca di quartiere", lon=9.22, lat=45.48)
+    make_opportunita(rho, title="Area ex industriale", lon=9.05, lat=45.52)
+    return milano
+
+
+def test_map_page_loads_the_catalogue_layers_without_console_errors(live_server, page, small_world):
     page.goto(live_server.url + "/")
-    page.wait_for_selector("#map[data-loaded]")
-    assert page.get_attribute("#map", "data-loaded") == "133"
-    screenshot(page, "map-seed")
+    page.wait_for_selector(READY)
+
+    themes = page.eval_on_selector_all(
+        "#layer-tree fieldset", "els => els.map(e => e.dataset.theme)"
+    )
+    assert themes == ["rigenerazione", "pianificazione", "territorio"]
+    assert count_of(page, "comuni") == "133"
+    assert count_of(page, "interventi") == "3"
+    assert count_of(page, "opportunita") == "1"
+    # The legend of each layer is shown with it.
+    assert "Confine comunale" in page.inner_text('[data-layer-item="comuni"]')
+    assert app_errors(page) == []
+
+
+def test_toggling_layers_loads_and_removes_them(live_server, page, small_world):
+    page.goto(live_server.url + "/")
+    page.wait_for_selector(READY)
+
+    page.check("#layer-zone-omogenee")
+    wait_count(page, "zone-omogenee", 8)  # seven Zone omogenee plus the Comune di Milano
+    page.uncheck("#layer-comuni")
+
+    assert count_of(page, "comuni") == ""
+    assert hash_params(page)["layers"].split(",") == ["interventi", "opportunita", "zone-omogenee"]
+    assert app_errors(page) == []
+
+
+def test_clicking_an_intervento_shows_its_attributes_as_text(live_server, page, small_world):
+    # The permalink centres the map on the hostile intervento at zoom 16.
+    page.goto(live_server.url + "/#map=16/45.46400/9.19000&layers=interventi")
+    page.wait_for_selector(READY)
+    wait_count(page, "interventi", 3)
+    box = page.locator("#map").bounding_box()
+
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_selector("#feature-panel:not([hidden])")
+
+    assert page.text_content("#feature-title") == HOSTILE_TITLE
+    assert page.text_content('#feature-body dd[data-field="stato"]') == "In corso"
+    assert page.text_content('#feature-body dd[data-field="anno_inizio"]') == "2022"
+    assert page.locator("#feature-body img, #feature-body script").count() == 0
+    assert page.evaluate("window.pwned") is None
+    href = page.get_attribute("#feature-body a.feature-link", "href")
+    assert href == f"/interventi/{small_world.interventi.get(title=HOSTILE_TITLE).pk}/"
+    screenshot(page, "portal-feature-panel")
+    assert app_errors(page) == []
+
+
+def test_a_zona_filter_changes_the_map_and_the_counts(live_server, page, small_world):
+    page.goto(live_server.url + "/")
+    page.wait_for_selector(READY)
+    page.click("#tab-btn-filters")
+
+    page.select_option("#f-zona", "nord-milano")
+    wait_count(page, "comuni", 6)  # the six Comuni of the Zona Nord Milano
+
+    assert page.get_attribute('#counts li[data-layer="comuni"]', "data-count") == "6"
+    assert hash_params(page)["zona"] == "nord-milano"
+    assert app_errors(page) == []
+
+
+def test_a_permalink_restores_view_layers_and_filters(live_server, page, browser, small_world):
+    page.goto(live_server.url + "/")
+    page.wait_for_selector(READY)
+    page.check("#layer-zone-omogenee")
+    page.uncheck("#layer-opportunita")
+    page.click("#tab-btn-filters")
+    page.select_option("#f-zona", "nord-ovest")
+    wait_count(page, "comuni", 16)
+    page.click("#map .leaflet-control-zoom-in")
+    page.wait_for_function("location.hash.includes('map=')")
+    page.wait_for_timeout(400)  # let the zoom animation end and the hash settle
+    shared = page.url
+
+    other = browser.new_page(viewport={"width": 1366, "height": 850})
+    other.route("**/*", lambda r: r.abort() if "openstreetmap" in r.request.url else r.continue_())
+    other.goto(shared)
+    other.wait_for_selector(READY)
+    wait_count(other, "comuni", 16)
+
+    assert other.is_checked("#layer-zone-omogenee")
+    assert not other.is_checked("#layer-opportunita")
+    assert other.input_value("#f-zona") == "nord-ovest"
+    assert hash_params(other)["map"] == hash_params(page)["map"]
+    other.close()
+
+
+def test_search_box_zooms_to_a_comune(live_server, page, small_world):
+    page.goto(live_server.url + "/")
+    page.wait_for_selector(READY)
+
+    page.fill("#search-input", "Rho")
+    page.click('#search-results button[data-id="015182"]')
+    page.wait_for_function(
+        "Number(new URLSearchParams(location.hash.slice(1)).get('map').split('/')[0]) >= 12"
+    )
+
+    zoom, lat, lon = (float(v) for v in hash_params(page)["map"].split("/"))
+    # The map is centred on Rho (about 9.04 E, 45.53 N).
+    assert lat == pytest.approx(45.53, abs=0.03)
+    assert lon == pytest.approx(9.04, abs=0.03)
+    assert app_errors(page) == []
+
+
+def run_axe(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("async () => (await axe.run(document)).violations")
+    return [
+        f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_axe_finds_no_serious_violation_on_the_map_page(live_server, page, small_world):
+    page.goto(live_server.url + "/")
+    page.wait_for_selector(READY)
+
+    assert run_axe(page) == []
+
+
+def test_axe_finds_no_serious_violation_on_a_detail_page(live_server, page, small_world):
+    intervento = small_world.interventi.get(title=HOSTILE_TITLE)
+    page.goto(f"{live_server.url}/interventi/{intervento.pk}/")
+    page.wait_for_selector("#detail-map[data-ready=true]")
+
+    assert run_axe(page) == []
+    assert app_errors(page) == []
+
+
+def test_keyboard_reaches_the_search_box_and_the_layer_checkboxes(live_server, page, small_world):
+    page.goto(live_server.url + "/")
+    page.wait_for_selector(READY)
+
+    page.keyboard.press("Tab")  # skip link
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.focus("#search-input")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "tab-btn-layers"
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("document.activeElement.id") == "tab-btn-filters"
+    assert page.is_visible("#f-zona")
+
+
+def test_desktop_screenshot(live_server, page, small_world):
+    page.goto(live_server.url + "/#map=11/45.49/9.12&layers=comuni,interventi,opportunita")
+    page.wait_for_selector(READY)
+    wait_count(page, "interventi", 3)
+
+    path = screenshot(page, "portal-desktop")
+    DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(path, DOCS_SCREENSHOTS / "portal-desktop.png")
+    assert app_errors(page) == []
+
+
+def test_phone_viewport_shows_map_and_panel_without_horizontal_scroll(
+    live_server, page, small_world
+):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + "/")
+    page.wait_for_selector(READY)
+
+    map_box = page.locator("#map").bounding_box()
+    assert map_box["width"] == pytest.approx(390, abs=1)
+    assert map_box["height"] > 300
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.is_visible("#search-input")
+    path = screenshot(page, "portal-phone")
+    DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(path, DOCS_SCREENSHOTS / "portal-phone.png")
+    assert app_errors(page) == []
+
+
+def test_detail_page_of_a_comune_draws_its_small_map(live_server, page, small_world):
+    page.goto(live_server.url + "/comuni/015182/")
+    page.wait_for_selector("#detail-map[data-ready=true]")
+
+    assert page.text_content("h1") == "Rho"
+    assert "Piazza della stazione" in page.inner_text("#comune-interventi")
     assert app_errors(page) == []

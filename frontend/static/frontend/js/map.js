@@ -16,12 +16,26 @@ const config = JSON.parse(document.getElementById("portal-config").textContent);
 const mapConfig = JSON.parse(document.getElementById("map-config").textContent);
 const mapEl = document.getElementById("map");
 
+/** Code → label maps of the coded attributes, from the filter options. */
+function valueLabels(options) {
+  const toMap = (...lists) => Object.fromEntries(lists.flat().map((o) => [o.value, o.label]));
+  return {
+    stato: toMap(options.stato, options.stato_opportunita),
+    tipo: toMap(options.tipo),
+    ambiti_ricaduta: toMap(options.ambito),
+    localizzazione: toMap(options.localizzazione || []),
+  };
+}
+
 const map = createMap(mapEl, config);
 const state = readPermalink();
 if (state.view) map.setView([state.view.lat, state.view.lng], state.view.zoom);
 
 initTabs(document.querySelector(".portal-tabs"));
-const featurePanel = new FeaturePanel(document.getElementById("feature-panel"), { interventoApi: mapConfig.api.interventi });
+const featurePanel = new FeaturePanel(document.getElementById("feature-panel"), {
+  interventoApi: mapConfig.api.interventi,
+  valueLabels: valueLabels(mapConfig.filterOptions),
+});
 const dashboard = new Dashboard(document.getElementById("charts"), mapConfig.api);
 
 const catalogue = (await getJSON(mapEl.dataset.catalogueUrl))?.layers || [];

@@ -26,8 +26,9 @@ export function initTabs(tablist) {
   });
 }
 
-function formatValue(value) {
-  if (Array.isArray(value)) return value.join(", ");
+function formatValue(value, labels = {}) {
+  if (Array.isArray(value)) return value.map((v) => labels[v] ?? v).join(", ");
+  if (typeof value === "string" && labels[value]) return labels[value];
   if (typeof value === "boolean") return value ? t("yes") : t("no");
   if (typeof value === "number") return formatNumber(value);
   return String(value);
@@ -45,7 +46,9 @@ function fundingTable(items) {
 }
 
 export class FeaturePanel {
-  constructor(panel, { interventoApi }) {
+  /** ``valueLabels``: {field name: {code: label}} to show codes (stato, tipo…) as words. */
+  constructor(panel, { interventoApi, valueLabels = {} }) {
+    this.valueLabels = valueLabels;
     this.panel = panel;
     this.title = panel.querySelector("#feature-title");
     this.body = panel.querySelector("#feature-body");
@@ -71,8 +74,8 @@ export class FeaturePanel {
       this.body.append(el("span", { className: "badge sample-badge", text: t("sample") }));
     }
     const rows = entry.fields
-      .filter((f) => f.name !== "is_sample" && props[f.name] != null && props[f.name] !== "")
-      .map((f) => [el("dt", { text: label(f.label) }), el("dd", { dataset: { field: f.name }, text: formatValue(props[f.name]) })]);
+      .filter((f) => f.name !== "is_sample" && props[f.name] != null && props[f.name] !== "" && !(Array.isArray(props[f.name]) && !props[f.name].length))
+      .map((f) => [el("dt", { text: label(f.label) }), el("dd", { dataset: { field: f.name }, text: formatValue(props[f.name], this.valueLabels[f.name]) })]);
     this.body.append(el("dl", { className: "feature-attributes" }, rows));
     const detail = entry.links.detail_page;
     if (detail && feature.id != null) {
