@@ -159,6 +159,15 @@ class Publishable(models.Model):
     source_url = models.URLField(_("link alla fonte"), max_length=500, blank=True)
     licence = models.CharField(_("licenza"), max_length=60, blank=True)
     data_updated_on = models.DateField(_("dato aggiornato al"), null=True, blank=True)
+    external_id = models.CharField(
+        _("identificativo esterno"),
+        max_length=80,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Chiave naturale dei record caricati da un importatore (es. dati di esempio)."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("inserito da"),

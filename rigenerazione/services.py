@@ -68,6 +68,7 @@ INTERVENTO_FIELDS = frozenset(
         "licence",
         "data_updated_on",
         "created_by",
+        "external_id",
     }
 )
 OPPORTUNITA_FIELDS = frozenset(
