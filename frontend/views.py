@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from django.urls import Resolver404, resolve
+from django.urls import NoReverseMatch, reverse
 from django.views.generic import TemplateView
 
 from frontend import selectors
@@ -13,7 +13,7 @@ from layers.catalogue import layer_entry
 from layers.registry import registry
 
 __all__ = [
-    "API_PATHS",
+    "API_URL_NAMES",
     "available_api_urls",
     "MapView",
     "DataView",
@@ -22,25 +22,24 @@ __all__ = [
     "ComuneDetailView",
 ]
 
-# REST endpoints of other apps the map reads; a missing one is left out (its panel hides).
-API_PATHS = {
-    "interventi": "/api/interventi/",
-    "fundingBySource": "/api/interventi/stats/funding-by-source/",
-    "byState": "/api/interventi/stats/by-state/",
-    "hectares": "/api/opportunita/stats/hectares/",
+# REST endpoints of other apps the map reads (URL names); a missing one is left out and its
+# part of the page hides, so the portal works with or without them.
+API_URL_NAMES = {
+    "interventi": "rigenerazione:interventi",
+    "fundingBySource": "rigenerazione:interventi-funding-by-source",
+    "byState": "rigenerazione:interventi-by-state",
+    "hectares": "rigenerazione:opportunita-hectares",
 }
 
 
 def available_api_urls() -> dict[str, str | None]:
-    """API_PATHS whose URL is routed in this deployment, ``None`` for the others."""
-    urls = {}
-    for key, path in API_PATHS.items():
+    """The URL of each API_URL_NAMES endpoint, ``None`` where it is not installed."""
+    urls: dict[str, str | None] = {}
+    for key, name in API_URL_NAMES.items():
         try:
-            resolve(path)
-        except Resolver404:
+            urls[key] = reverse(name)
+        except NoReverseMatch:
             urls[key] = None
-        else:
-            urls[key] = path
     return urls
 
 

@@ -66,7 +66,6 @@ def make_opportunita(
         tipo=TipoOpportunita.AREA_DISMESSA,
         comune=comune,
         geom=MultiPolygon(square, srid=STORAGE_SRID),
-        superficie_m2=780_000,
         stato=StatoOpportunita.DISPONIBILE,
         publication_state=state,
         is_sample=True,

@@ -99,6 +99,12 @@ def test_clicking_an_intervento_shows_its_attributes_as_text(live_server, page, 
     assert page.evaluate("window.pwned") is None
     href = page.get_attribute("#feature-body a.feature-link", "href")
     assert href == f"/interventi/{small_world.interventi.get(title=HOSTILE_TITLE).pk}/"
+    # Funding from /api/interventi/{id}/: 700,000 PNRR + 300,000 Comunale = 1,000,000.
+    page.wait_for_selector("#feature-body .funding-table")
+    funding = page.inner_text("#feature-body .funding-table").replace("\xa0", " ")
+    assert "PNRR\t700.000 €" in funding
+    assert "Comunale\t300.000 €" in funding
+    assert "Totale\t1.000.000 €" in funding
     screenshot(page, "portal-feature-panel")
     assert app_errors(page) == []
 
@@ -113,6 +119,46 @@ def test_a_zona_filter_changes_the_map_and_the_counts(live_server, page, small_w
 
     assert page.get_attribute('#counts li[data-layer="comuni"]', "data-count") == "6"
     assert hash_params(page)["zona"] == "nord-milano"
+    assert app_errors(page) == []
+
+
+def chart_total(page, key: str) -> str:
+    return page.get_attribute(f'figure[data-chart="{key}"]', "data-total")
+
+
+def test_a_comune_filter_changes_interventi_opportunita_and_charts(live_server, page, small_world):
+    page.goto(live_server.url + "/")
+    page.wait_for_selector(READY)
+    page.click("#tab-btn-charts")
+    page.wait_for_function(
+        "document.querySelector('figure[data-chart=byState]')?.dataset.total === '3'"
+    )
+    # 700,000 + 300,000 (Milano) + 250,000 (Rho) = 1,250,000.
+    assert float(chart_total(page, "fundingBySource")) == 1_250_000
+    page.click("#tab-btn-filters")
+
+    page.select_option("#f-comune", "015182")  # Rho
+    wait_count(page, "interventi", 1)
+
+    assert count_of(page, "opportunita") == "1"
+    assert count_of(page, "comuni") == "1"
+    page.wait_for_function(
+        "document.querySelector('figure[data-chart=byState]').dataset.total === '1'"
+    )
+    assert float(chart_total(page, "fundingBySource")) == 250_000
+    assert app_errors(page) == []
+
+
+def test_the_intervento_state_filter_leaves_opportunita_alone(live_server, page, small_world):
+    page.goto(live_server.url + "/")
+    page.wait_for_selector(READY)
+    page.click("#tab-btn-filters")
+
+    page.select_option("#f-stato", "concluso")
+    wait_count(page, "interventi", 1)
+
+    assert count_of(page, "opportunita") == "1"
+    assert count_of(page, "comuni") == "133"
     assert app_errors(page) == []
 
 

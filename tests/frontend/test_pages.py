@@ -68,8 +68,9 @@ def test_opportunita_page_shows_hectares_and_sample_badge(client, milano):
 
     html = client.get(f"/opportunita/{opportunita.pk}/").content.decode()
 
-    # 780,000 m² = 78 ha.
-    assert "78,00 ha" in html
+    # 0.01° × 0.01° at 45.5° N: about 779.6 m × 1111.7 m = 86.7 ha (computed by the model).
+    assert opportunita.superficie_ha == pytest.approx(86.7, abs=0.3)
+    assert f"{opportunita.superficie_ha:.2f}".replace(".", ",") + " ha" in html
     assert "Dato di esempio" in html
 
 

@@ -60,7 +60,8 @@ def test_search_finds_published_interventi_of_a_layer_with_search_fields(
     assert interventi[0]["centroid"] == pytest.approx([9.17, 45.51], abs=1e-6)
 
 
-def test_layers_without_search_fields_are_not_searched(client, milano):
+def test_layers_without_search_fields_are_not_searched(client, milano, monkeypatch):
+    monkeypatch.setattr(registry.get("interventi"), "search_fields", ())
     make_intervento(milano, title="Parco della Goccia", lon=9.17, lat=45.51)
 
     results = client.get("/api/search/", {"q": "goccia"}).json()["results"]

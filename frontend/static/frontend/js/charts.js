@@ -68,6 +68,7 @@ export class Dashboard {
     const data = spec.data(rows);
     const total = rows.reduce((s, r) => s + Number(r.importo ?? r.count ?? r.ettari ?? 0), 0);
     item.figure.dataset.rows = String(rows.length);
+    item.figure.dataset.total = String(total);
     item.figure.querySelector(".chart-total").textContent = rows.length ? `${t("total")}: ${spec.format(total)}` : t("noData");
     if (item.chart) {
       item.chart.data = data;
