@@ -281,3 +281,48 @@ def test_detail_page_of_a_comune_draws_its_small_map(live_server, page, small_wo
     assert page.text_content("h1") == "Rho"
     assert "Piazza della stazione" in page.inner_text("#comune-interventi")
     assert app_errors(page) == []
+
+
+def test_data_tab_lists_every_layer_with_licence_and_links(live_server, page, small_world):
+    page.goto(live_server.url + "/")
+    page.wait_for_selector(READY)
+
+    page.click("#tab-btn-data")
+
+    ids = page.eval_on_selector_all("#data-panel article", "els => els.map(e => e.dataset.layer)")
+    catalogue = page.evaluate("fetch('/api/layers/').then(r => r.json())")
+    assert ids == [entry["id"] for entry in catalogue["layers"]]
+    links = page.eval_on_selector_all(
+        '#data-panel article[data-layer="interventi"] a', "els => els.map(e => e.getAttribute('href'))"
+    )
+    assert "/ogc/collections/interventi" in links
+    assert "/api/layers/interventi/download.gpkg" in links
+    assert "CC-BY-4.0" in page.inner_text('#data-panel article[data-layer="interventi"]')
+    screenshot(page, "portal-data-tab")
+
+
+def test_dashboard_tab_draws_three_charts(live_server, page, small_world):
+    page.goto(live_server.url + "/")
+    page.wait_for_selector(READY)
+
+    page.click("#tab-btn-charts")
+    page.wait_for_function("document.querySelector('figure[data-chart=hectares]')?.dataset.rows > 0")
+
+    assert page.locator("#charts figure canvas").count() == 3
+    screenshot(page, "portal-charts-tab")
+    assert app_errors(page) == []
+
+
+def test_language_switch_shows_the_portal_in_english(live_server, page, small_world):
+    page.goto(live_server.url + "/#layers=comuni")
+    page.wait_for_selector(READY)
+
+    page.click('.language-switch button[value="en"]')
+    page.wait_for_selector("html[lang=en] " + READY)
+
+    assert page.text_content("#tab-btn-layers") == "Layers"
+    assert "Municipalities" in page.inner_text('[data-layer-item="comuni"]')
+    assert page.text_content('[data-layer-item="comuni"] .layer-count') == "133 features"
+    # The language switch keeps the view: the hash came along.
+    assert hash_params(page)["layers"] == "comuni"
+    assert app_errors(page) == []

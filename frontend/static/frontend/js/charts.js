@@ -6,12 +6,15 @@ import { formatEuro, formatNumber, t } from "./i18n.js";
 
 const PALETTE = ["#0066cc", "#d7301f", "#1a9641", "#7b3294", "#e66101", "#008080", "#5d5d5d", "#b8860b", "#2c7fb8"];
 
+// Same colours as the interventi legend.
+const STATE_COLOURS = { programmato: "#fdae61", in_corso: "#d7301f", concluso: "#1a9641" };
+
 const CHARTS = [
   { key: "fundingBySource", title: "chartFunding", type: "bar", params: interventiParams,
     data: (rows) => ({ labels: rows.map((r) => r.fonte_label), datasets: [{ label: t("chartFunding"), data: rows.map((r) => r.importo), backgroundColor: PALETTE }] }),
     format: formatEuro },
   { key: "byState", title: "chartState", type: "doughnut", params: interventiParams,
-    data: (rows) => ({ labels: rows.map((r) => r.stato_label), datasets: [{ label: t("chartState"), data: rows.map((r) => r.count), backgroundColor: ["#fdae61", "#d7301f", "#1a9641", ...PALETTE] }] }),
+    data: (rows) => ({ labels: rows.map((r) => r.stato_label), datasets: [{ label: t("chartState"), data: rows.map((r) => r.count), backgroundColor: rows.map((r, i) => STATE_COLOURS[r.stato] || PALETTE[i % PALETTE.length]) }] }),
     format: formatNumber },
   { key: "hectares", title: "chartHectares", type: "bar", params: opportunitaParams, query: "group_by=zona",
     data: hectaresByZona, format: formatNumber, stacked: true },
@@ -80,7 +83,7 @@ export class Dashboard {
       data,
       options: {
         responsive: true, maintainAspectRatio: false, animation: false,
-        plugins: { legend: { display: spec.type === "doughnut" || spec.stacked, position: "bottom" } },
+        plugins: { legend: { display: spec.type === "doughnut" || !!spec.stacked, position: "bottom" } },
         scales: spec.type === "bar" ? { x: { stacked: !!spec.stacked }, y: { stacked: !!spec.stacked, beginAtZero: true } } : {},
       },
     });
