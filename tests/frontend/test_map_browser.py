@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 
 from layers.models import Comune
+from layers.registry import registry
 from rigenerazione.models import FonteFinanziamento, StatoIntervento
 from tests.browser import app_errors, screenshot
 from tests.frontend.conftest import HOSTILE_TITLE, make_intervento, make_opportunita
@@ -272,6 +273,7 @@ def test_phone_viewport_shows_map_and_panel_without_horizontal_scroll(
     DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shutil.copy(path, DOCS_SCREENSHOTS / "portal-phone.png")
     assert app_errors(page) == []
+    assert run_axe(page) == []
 
 
 def test_detail_page_of_a_comune_draws_its_small_map(live_server, page, small_world):
@@ -293,7 +295,8 @@ def test_data_tab_lists_every_layer_with_licence_and_links(live_server, page, sm
     catalogue = page.evaluate("fetch('/api/layers/').then(r => r.json())")
     assert ids == [entry["id"] for entry in catalogue["layers"]]
     links = page.eval_on_selector_all(
-        '#data-panel article[data-layer="interventi"] a', "els => els.map(e => e.getAttribute('href'))"
+        '#data-panel article[data-layer="interventi"] a',
+        "els => els.map(e => e.getAttribute('href'))",
     )
     assert "/ogc/collections/interventi" in links
     assert "/api/layers/interventi/download.gpkg" in links
@@ -306,7 +309,9 @@ def test_dashboard_tab_draws_three_charts(live_server, page, small_world):
     page.wait_for_selector(READY)
 
     page.click("#tab-btn-charts")
-    page.wait_for_function("document.querySelector('figure[data-chart=hectares]')?.dataset.rows > 0")
+    page.wait_for_function(
+        "document.querySelector('figure[data-chart=hectares]')?.dataset.rows > 0"
+    )
 
     assert page.locator("#charts figure canvas").count() == 3
     screenshot(page, "portal-charts-tab")
@@ -325,4 +330,50 @@ def test_language_switch_shows_the_portal_in_english(live_server, page, small_wo
     assert page.text_content('[data-layer-item="comuni"] .layer-count') == "133 features"
     # The language switch keeps the view: the hash came along.
     assert hash_params(page)["layers"] == "comuni"
+    assert app_errors(page) == []
+
+
+def test_a_tiles_layer_is_drawn_from_vector_tiles_and_clickable(
+    live_server, page, small_world, monkeypatch
+):
+    monkeypatch.setattr(registry.get("comuni"), "render", "tiles")
+    tile_requests = []
+    page.on("requestfinished", lambda r: "/tiles/comuni/" in r.url and tile_requests.append(r.url))
+    # Centred inside Rho (the point the search endpoint gives for it).
+    lon, lat = rho_point()
+    page.goto(f"{live_server.url}/#map=13/{lat:.5f}/{lon:.5f}&layers=comuni")
+    page.wait_for_selector(READY)
+    page.wait_for_function("document.querySelectorAll('#map svg.leaflet-tile path').length > 0")
+    page.wait_for_timeout(500)  # let the visible tiles arrive and draw
+    box = page.locator("#map").bounding_box()
+
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_selector("#feature-panel:not([hidden])")
+
+    assert tile_requests and all(".pbf" in url for url in tile_requests)
+    assert page.text_content("#feature-title") == "Rho"
+    assert page.text_content('#feature-body dd[data-field="zona_omogenea"]') == "Nord Ovest"
+    assert app_errors(page) == []
+
+
+def rho_point() -> tuple[float, float]:
+    from django.contrib.gis.db.models.functions import PointOnSurface
+
+    point = Comune.objects.annotate(p=PointOnSurface("geom")).get(istat_code="015182").p
+    return point.x, point.y
+
+
+def test_dense_points_are_clustered_when_the_layer_asks(
+    live_server, page, small_world, monkeypatch
+):
+    monkeypatch.setattr(registry.get("interventi"), "cluster", True)
+
+    page.goto(live_server.url + "/#map=9/45.47/9.15&layers=interventi")
+    page.wait_for_selector(READY)
+
+    page.wait_for_selector(".marker-cluster")
+    total = page.eval_on_selector_all(
+        ".marker-cluster span", "els => els.map(e => Number(e.textContent))"
+    )
+    assert sum(total) == 3
     assert app_errors(page) == []

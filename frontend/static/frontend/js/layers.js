@@ -141,11 +141,13 @@ export class LayerManager {
 
   tileLayer(entry, params) {
     const url = withQuery(entry.links.tiles, params).replace(/%7B/g, "{").replace(/%7D/g, "}");
-    const style = { ...entry.style, fill: (entry.style.fillOpacity ?? 0) > 0, radius: entry.style.radius || 4 };
+    // Always filled (even at opacity 0) so a click inside a polygon reaches it.
+    const style = { ...entry.style, fill: true, fillOpacity: entry.style.fillOpacity ?? 0, radius: entry.style.radius || 4 };
     const tiles = L.vectorGrid.protobuf(url, {
       vectorTileLayerStyles: { [entry.id]: style },
       interactive: true,
-      rendererFactory: L.canvas.tile,
+      // SVG tiles: their paths receive clicks through the DOM.
+      rendererFactory: L.svg.tile,
       minZoom: entry.min_zoom,
       maxNativeZoom: Math.min(entry.max_zoom, 18),
       // VectorGrid hands click events only the properties: keep the feature id with them.
