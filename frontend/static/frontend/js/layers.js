@@ -16,6 +16,18 @@ function withQuery(url, params) {
   return query ? `${url}${url.includes("?") ? "&" : "?"}${query}` : url;
 }
 
+/** The style function of a layer: ``entry.style``, coloured by category when the style names a
+ *  ``property`` and the legend items carry the matching ``value`` (a categorised layer). */
+function featureStyle(entry) {
+  const base = { ...entry.style };
+  const colours = new Map(entry.legend.filter((item) => item.value != null).map((item) => [String(item.value), item.color]));
+  if (!base.property || !colours.size) return () => base;
+  return (feature) => {
+    const colour = colours.get(String(feature.properties?.[base.property]));
+    return colour ? { ...base, color: colour, fillColor: colour } : base;
+  };
+}
+
 export class LayerManager {
   /** ``onFeature(entry, feature)`` on click; ``onChange()`` after a toggle or a reload. */
   constructor(map, catalogue, { onFeature, onChange }) {
@@ -127,10 +139,13 @@ export class LayerManager {
   }
 
   geoJsonLayer(entry, data) {
-    const style = { ...entry.style };
+    const styleOf = featureStyle(entry);
     const layer = L.geoJSON(data, {
-      style: () => style,
-      pointToLayer: (feature, latlng) => L.circleMarker(latlng, { ...style, radius: style.radius || 6, fillOpacity: Math.max(style.fillOpacity ?? 0.6, 0.6) }),
+      style: styleOf,
+      pointToLayer: (feature, latlng) => {
+        const style = styleOf(feature);
+        return L.circleMarker(latlng, { ...style, radius: style.radius || 6, fillOpacity: Math.max(style.fillOpacity ?? 0.6, 0.6) });
+      },
       onEachFeature: (feature, featureLayer) => {
         featureLayer.on("click", () => this.onFeature(entry, feature));
       },
