@@ -140,9 +140,9 @@ def test_a_comune_filter_changes_interventi_opportunita_and_charts(live_server, 
 
     page.select_option("#f-comune", "015182")  # Rho
     wait_count(page, "interventi", 1)
+    wait_count(page, "comuni", 1)
 
     assert count_of(page, "opportunita") == "1"
-    assert count_of(page, "comuni") == "1"
     page.wait_for_function(
         "document.querySelector('figure[data-chart=byState]').dataset.total === '1'"
     )
@@ -171,9 +171,11 @@ def test_a_permalink_restores_view_layers_and_filters(live_server, page, browser
     page.click("#tab-btn-filters")
     page.select_option("#f-zona", "nord-ovest")
     wait_count(page, "comuni", 16)
+    zoom = int(hash_params(page)["map"].split("/")[0])
     page.click("#map .leaflet-control-zoom-in")
-    page.wait_for_function("location.hash.includes('map=')")
-    page.wait_for_timeout(400)  # let the zoom animation end and the hash settle
+    page.wait_for_function(
+        f"new URLSearchParams(location.hash.slice(1)).get('map').startsWith('{zoom + 1}/')"
+    )
     shared = page.url
 
     other = browser.new_page(viewport={"width": 1366, "height": 850})
@@ -343,8 +345,10 @@ def test_a_tiles_layer_is_drawn_from_vector_tiles_and_clickable(
     lon, lat = rho_point()
     page.goto(f"{live_server.url}/#map=13/{lat:.5f}/{lon:.5f}&layers=comuni")
     page.wait_for_selector(READY)
-    page.wait_for_function("document.querySelectorAll('#map svg.leaflet-tile path').length > 0")
-    page.wait_for_timeout(500)  # let the visible tiles arrive and draw
+    page.wait_for_function(
+        "document.querySelectorAll('#map svg.leaflet-tile path').length > 0 && "
+        "document.querySelectorAll('#map svg.leaflet-tile:not(.leaflet-tile-loaded)').length === 0"
+    )
     box = page.locator("#map").bounding_box()
 
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
