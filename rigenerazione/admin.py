@@ -28,6 +28,7 @@ from rigenerazione.models import (
     Opportunita,
 )
 from rigenerazione.services import intervento_comuni_refresh
+from rigenerazione.sql import main_comune_id_of_geometry
 
 __all__ = [
     "InterventoAdminForm",
@@ -217,9 +218,11 @@ class InterventoAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change: bool) -> None:
-        """Save Comuni and funding; with no Comune chosen, find them from the geometry."""
+        """Save Comuni and funding; find the Comuni from the geometry when none is chosen,
+        or when the geometry changed and the Comuni were left as they were."""
         super().save_related(request, form, formsets, change)
-        if not form.instance.comuni.exists():
+        moved = "geom" in form.changed_data and "comuni" not in form.changed_data
+        if moved or not form.instance.comuni.exists():
             intervento_comuni_refresh(intervento=form.instance)
 
 
@@ -252,6 +255,9 @@ class OpportunitaAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
         return obj.superficie_ha
 
     def save_model(self, request, obj: Opportunita, form, change: bool) -> None:
+        """Record the author; a moved perimeter with the Comune untouched gets its new Comune."""
         if not change and obj.created_by_id is None:
             obj.created_by = request.user
+        if change and "geom" in form.changed_data and "comune" not in form.changed_data:
+            obj.comune_id = main_comune_id_of_geometry(obj.geom) or obj.comune_id
         super().save_model(request, obj, form, change)

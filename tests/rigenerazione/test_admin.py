@@ -101,3 +101,27 @@ def test_funding_over_cost_in_the_inline_is_refused_and_nothing_saved(admin_clie
     formset = response.context["inline_admin_formsets"][0].formset
     assert formset.non_form_errors() == [expected]
     assert not Intervento.objects.exists()
+
+
+def test_moving_an_intervento_in_the_admin_rederives_its_comuni(admin_client, tiny_world):
+    parco = tiny_world["parco"]
+    data = _form(square(BOLLATE), "1000", [], title=parco.title)
+    data.update({"publication_state": "pubblicato", "comuni": [c.pk for c in parco.comuni.all()]})
+    existing = list(parco.finanziamenti.all())
+    data.update({"finanziamenti-TOTAL_FORMS": "2", "finanziamenti-INITIAL_FORMS": "2"})
+    for i, row in enumerate(existing):
+        data.update(
+            {
+                f"finanziamenti-{i}-id": str(row.pk),
+                f"finanziamenti-{i}-intervento": str(parco.pk),
+                f"finanziamenti-{i}-fonte": row.fonte,
+                f"finanziamenti-{i}-misura": row.misura,
+                f"finanziamenti-{i}-importo": str(row.importo),
+                f"finanziamenti-{i}-atto": row.atto,
+            }
+        )
+
+    response = admin_client.post(f"/admin/rigenerazione/intervento/{parco.pk}/change/", data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert [c.istat_code for c in parco.comuni.all()] == [BOLLATE]
