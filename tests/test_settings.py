@@ -8,18 +8,11 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# The browser fixtures (tests/browser.py) set this for the test process; a deployed process
-# never has it, and `check --deploy` rightly refuses it.
-TEST_ONLY_ENV = {"DJANGO_ALLOW_ASYNC_UNSAFE"}
-
-
-def deployed_environ() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k not in TEST_ONLY_ENV}
 
 
 def test_check_deploy_passes_with_production_settings():
     env = {
-        **deployed_environ(),
+        **os.environ,
         "DEBUG": "False",
         "SECRET_KEY": "x" * 24 + "-a-long-random-production-secret-key-for-the-check",
         "ALLOWED_HOSTS": "remix.example.org",
@@ -39,7 +32,7 @@ def test_check_deploy_passes_with_production_settings():
 
 
 def test_production_refuses_to_start_without_secret_key():
-    env = {k: v for k, v in deployed_environ().items() if k != "SECRET_KEY"}
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
     env["DEBUG"] = "False"
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
