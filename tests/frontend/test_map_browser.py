@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 
 from layers.models import Comune
 from layers.registry import registry
@@ -248,14 +249,23 @@ def test_keyboard_reaches_the_search_box_and_the_layer_checkboxes(live_server, p
     assert page.is_visible("#f-zona")
 
 
-def test_desktop_screenshot(live_server, page, small_world):
-    page.goto(live_server.url + "/#map=11/45.49/9.12&layers=comuni,interventi,opportunita")
+@pytest.fixture
+def loaded_data(territorio):
+    """The real PNRR applications and the seeded sample, as `make run` loads them."""
+    call_command("load_pnrr_rigenerazione", verbosity=0)
+    call_command("load_rigenerazione_sample", verbosity=0)
+
+
+def test_desktop_screenshot_with_the_loaded_data(live_server, page, loaded_data):
+    page.goto(live_server.url + "/")
     page.wait_for_selector(READY)
-    wait_count(page, "interventi", 3)
+    page.click("#tab-btn-charts")
+    page.wait_for_function("document.querySelector('figure[data-chart=byState]')?.dataset.rows > 0")
 
     path = screenshot(page, "portal-desktop")
     DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shutil.copy(path, DOCS_SCREENSHOTS / "portal-desktop.png")
+    assert int(count_of(page, "interventi")) > 100
     assert app_errors(page) == []
 
 

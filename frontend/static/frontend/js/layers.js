@@ -21,10 +21,19 @@ function withQuery(url, params) {
 function featureStyle(entry) {
   const base = { ...entry.style };
   const colours = new Map(entry.legend.filter((item) => item.value != null).map((item) => [String(item.value), item.color]));
-  if (!base.property || !colours.size) return () => base;
+  const byCategory = base.property && colours.size
+    ? (feature) => {
+      const colour = colours.get(String(feature.properties?.[base.property]));
+      return colour ? { ...base, color: colour, fillColor: colour } : base;
+    }
+    : () => base;
+  // A record located only by its Comune carries the Comune's boundary: draw it as a light
+  // dashed outline, never as if it were the project's perimeter.
   return (feature) => {
-    const colour = colours.get(String(feature.properties?.[base.property]));
-    return colour ? { ...base, color: colour, fillColor: colour } : base;
+    const style = byCategory(feature);
+    return feature.properties?.localizzazione === "comunale"
+      ? { ...style, dashArray: "4 4", weight: 1.5, fillOpacity: 0.05 }
+      : style;
   };
 }
 
