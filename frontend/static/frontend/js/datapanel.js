@@ -22,6 +22,6 @@ export function renderDataPanel(container, catalogue) {
         el("li", {}, link(links.geojson, "GeoJSON")),
         el("li", {}, link(links.tilejson, `${t("tiles")} (TileJSON)`)),
         ...Object.entries(exports).filter(([key]) => key !== "geojson").map(([key, href]) => el("li", {}, link(href, key.toUpperCase())))),
-      el("p", { className: "small tiles-url" }, `${t("tiles")}: `, el("code", { text: links.tiles }))));
+      el("p", { className: "small tiles-url" }, `${t("tiles")}: `, el("code", { text: new URL(links.tiles, window.location.origin).href.replace(/%7B/g, "{").replace(/%7D/g, "}") }))));
   }
 }
