@@ -229,6 +229,9 @@ def test_search_box_zooms_to_a_comune(live_server, page, small_world):
     # The map is centred on Rho (about 9.04 E, 45.53 N).
     assert lat == pytest.approx(45.53, abs=0.03)
     assert lon == pytest.approx(9.04, abs=0.03)
+    # The panel offers the Comune's page, reachable from the keyboard.
+    assert page.text_content("#feature-title") == "Rho"
+    assert page.get_attribute("#feature-body a.feature-link", "href") == "/comuni/015182/"
     assert app_errors(page) == []
 
 

@@ -69,7 +69,10 @@ filters = initFilters(document.getElementById("filters"), mapConfig.filterOption
   await Promise.all([layers.setFilters(filters), dashboard.update(filters)]);
   mapEl.dataset.ready = "true";
 });
-initSearch(document.getElementById("search-input"), document.getElementById("search-results"), mapEl.dataset.searchUrl, (hit) => zoomTo(map, hit));
+initSearch(document.getElementById("search-input"), document.getElementById("search-results"), mapEl.dataset.searchUrl, (hit) => {
+  zoomTo(map, hit);
+  featurePanel.showHit(hit);
+});
 map.on("moveend", save);
 
 await Promise.all([layers.setFilters(filters), dashboard.update(filters)]);

@@ -88,6 +88,19 @@ export class FeaturePanel {
     if (entry.id === "interventi" && this.interventoApi && feature.id != null) this.loadFunding(feature.id, token);
   }
 
+  /** Show a search hit: its name, layer and page link (keyboard users reach records here). */
+  showHit(hit) {
+    ++this.token;
+    this.title.textContent = hit.name;
+    clear(this.body);
+    this.body.append(el("p", { className: "feature-layer", text: label(hit.layer_title) }));
+    if (hit.url) this.body.append(el("a", { className: "btn btn-primary btn-sm feature-link", href: hit.url, text: t("openDetail") }));
+    this.panel.dataset.layer = hit.layer;
+    this.panel.dataset.featureId = String(hit.id ?? "");
+    this.panel.hidden = false;
+    this.panel.focus();
+  }
+
   async loadFunding(id, token) {
     const data = await getJSON(`${this.interventoApi}${encodeURIComponent(id)}/`);
     if (!data || token !== this.token) return;
