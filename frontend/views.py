@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 from frontend import selectors
 from layers.catalogue import layer_entry
 from layers.registry import registry
+from rigenerazione.models import AmbitoRicaduta
 
 __all__ = [
     "API_URL_NAMES",
@@ -85,6 +86,7 @@ class InterventoDetailView(TemplateView):
             intervento=intervento,
             finanziamenti=funding,
             totale_finanziato=sum((f.importo for f in funding), start=0),
+            ambiti=[str(AmbitoRicaduta(code).label) for code in intervento.ambiti_ricaduta],
             feature=_feature(intervento.geom),
         )
         return context

@@ -256,6 +256,7 @@ def test_axe_finds_no_serious_violation_on_a_detail_page(live_server, page, smal
     intervento = small_world.interventi.get(title=HOSTILE_TITLE)
     page.goto(f"{live_server.url}/interventi/{intervento.pk}/")
     page.wait_for_selector("#detail-map[data-ready=true]")
+    screenshot(page, "portal-intervento")
 
     assert run_axe(page) == []
     assert app_errors(page) == []

@@ -106,3 +106,12 @@ def test_english_page_translates_the_interface(client, territorio):
 
     assert '<html lang="en">' in html
     assert "Layers" in html
+
+
+def test_intervento_page_names_impact_domains_in_words(client, hostile_intervento):
+    hostile_intervento.ambiti_ricaduta = ["sociale", "mobilita"]
+    hostile_intervento.save()
+
+    html = client.get(f"/interventi/{hostile_intervento.pk}/").content.decode()
+
+    assert "<dd>Sociale, Mobilità</dd>" in html
