@@ -147,6 +147,9 @@ LOGOUT_REDIRECT_URL = "/"
 # Where the real open data of the CMM is read from, in place (see README, "Dati").
 REMIX_DATA_DIR = env.path("REMIX_DATA_DIR", default=BASE_DIR.parent / "shared" / "data")
 
+# Catchment radius of a LUM (Luogo urbano per la mobilità), metres: 800 m ≈ 10 minutes on foot.
+REMIX_LUM_RADIUS_M = env.int("REMIX_LUM_RADIUS_M", default=800)
+
 # Basemap shown under our layers; any XYZ template. Empty string: no basemap at all.
 REMIX_BASEMAP_URL = env.str(
     "REMIX_BASEMAP_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"

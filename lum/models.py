@@ -1,0 +1,178 @@
+"""Luoghi Urbani per la Mobilità (LUM) and services of supra-municipal rank (PTM, STTM 2).
+
+A LUM is a metropolitan or supra-municipal public-transport stop outside the Comune di Milano,
+where the PTM wants services of supra-municipal rank to go. Its catchment is a circle of
+``radius_m`` metres (``settings.REMIX_LUM_RADIUS_M`` when the LUM has no radius of its own),
+computed in the metric CRS by :mod:`lum.queries`, never stored: changing the setting changes
+every analysis at once.
+
+The Comune of a LUM or of a Servizio is derived spatially by :mod:`lum.services`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from layers.models import Comune
+from layers.srid import STORAGE_SRID
+from rigenerazione.models import Publishable
+
+__all__ = [
+    "ModoTrasporto",
+    "RangoLum",
+    "StatoLum",
+    "Lum",
+    "CategoriaServizio",
+    "SIZE_ATTRIBUTES",
+    "Servizio",
+]
+
+
+class ModoTrasporto(models.TextChoices):
+    TRENO = "treno", _("Treno (servizio ferroviario regionale)")
+    METRO = "metro", _("Metropolitana")
+    TRAM = "tram", _("Metrotranvia")
+    BUS = "bus", _("Linea di forza su gomma")
+
+
+class RangoLum(models.TextChoices):
+    """Rank of a LUM (rule in :func:`lum.services.lum_rank`)."""
+
+    METROPOLITANO = "metropolitano", _("Metropolitano")
+    SOVRACOMUNALE = "sovracomunale", _("Sovracomunale")
+
+
+class StatoLum(models.TextChoices):
+    ESISTENTE = "esistente", _("Esistente")
+    PREVISTO = "previsto", _("Previsto")
+
+
+class Lum(Publishable):
+    """A Luogo Urbano per la Mobilità: one stop (or interchange) outside Milano."""
+
+    code = models.CharField(
+        _("codice"),
+        max_length=120,
+        unique=True,
+        help_text=_("Chiave naturale: i codici delle stazioni di origine, es. RL-89+AMAT-12."),
+    )
+    name = models.CharField(_("nome"), max_length=200)
+    comune = models.ForeignKey(
+        Comune,
+        verbose_name=_("Comune"),
+        related_name="lum",
+        on_delete=models.PROTECT,
+        help_text=_("Calcolato: il Comune che contiene il punto."),
+    )
+    geom = models.PointField(_("posizione"), srid=STORAGE_SRID)
+    modes = ArrayField(
+        models.CharField(max_length=8, choices=ModoTrasporto.choices),
+        verbose_name=_("modi di trasporto"),
+        default=list,
+    )
+    lines = ArrayField(
+        models.CharField(max_length=60), verbose_name=_("linee"), default=list, blank=True
+    )
+    rank = models.CharField(_("rango"), max_length=16, choices=RangoLum.choices, db_index=True)
+    stato = models.CharField(
+        _("stato"), max_length=10, choices=StatoLum.choices, default=StatoLum.ESISTENTE
+    )
+    radius_m = models.PositiveIntegerField(
+        _("raggio del bacino (m)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(100), MaxValueValidator(5000)],
+        help_text=_("Vuoto: il raggio predefinito (REMIX_LUM_RADIUS_M, 800 m)."),
+    )
+    stations = models.JSONField(
+        _("stazioni di origine"),
+        default=list,
+        blank=True,
+        help_text=_("Le fermate unite in questo LUM, con codice, nome, modo e fonte."),
+    )
+    boardings_24h = models.PositiveIntegerField(
+        _("saliti/giorno feriale (treno)"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("LUM – Luogo urbano per la mobilità")
+        verbose_name_plural = _("LUM – Luoghi urbani per la mobilità")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def catchment_radius_m(self) -> int:
+        """The radius in force: the LUM's own, else the configured default."""
+        return self.radius_m or settings.REMIX_LUM_RADIUS_M
+
+
+class CategoriaServizio(models.TextChoices):
+    UNIVERSITA = "universita", _("Università")
+    SCUOLA_SECONDARIA = "scuola_secondaria", _("Scuola secondaria di secondo grado")
+    SANITA = "sanita", _("Ospedale e sanità")
+    CULTURA = "cultura", _("Cultura")
+    SPORT = "sport", _("Sport")
+    FORMAZIONE = "formazione", _("Formazione")
+    PERSONA = "persona", _("Servizi alla persona")
+    PA = "pa", _("Pubblica amministrazione")
+
+
+# The size attributes each category records in ``Servizio.attributi`` (key → label).
+SIZE_ATTRIBUTES: dict[str, dict[str, str]] = {
+    CategoriaServizio.UNIVERSITA: {"iscritti": _("Iscritti"), "corsi": _("Corsi di laurea")},
+    CategoriaServizio.SCUOLA_SECONDARIA: {"studenti": _("Studenti"), "classi": _("Classi")},
+    CategoriaServizio.SANITA: {"posti_letto": _("Posti letto")},
+    CategoriaServizio.CULTURA: {"superficie_m2": _("Superficie (m²)"), "posti": _("Posti")},
+    CategoriaServizio.SPORT: {"capienza": _("Capienza (spettatori)")},
+    CategoriaServizio.FORMAZIONE: {"allievi": _("Allievi per anno")},
+    CategoriaServizio.PERSONA: {"utenti": _("Utenti per anno")},
+    CategoriaServizio.PA: {"sportelli": _("Sportelli")},
+}
+
+
+class Servizio(Publishable):
+    """A service of supra-municipal rank: a point or an area."""
+
+    code = models.CharField(
+        _("codice"), max_length=40, unique=True, help_text=_("Chiave naturale del record.")
+    )
+    name = models.CharField(_("nome"), max_length=200)
+    categoria = models.CharField(
+        _("categoria"), max_length=20, choices=CategoriaServizio.choices, db_index=True
+    )
+    comune = models.ForeignKey(
+        Comune,
+        verbose_name=_("Comune"),
+        related_name="servizi",
+        on_delete=models.PROTECT,
+        help_text=_("Calcolato: il Comune che contiene il punto rappresentativo."),
+    )
+    geom = models.GeometryField(
+        _("geometria"), srid=STORAGE_SRID, help_text=_("Point o MultiPolygon.")
+    )
+    attributi = models.JSONField(
+        _("attributi dimensionali"),
+        default=dict,
+        blank=True,
+        help_text=_("Per categoria, es. università: iscritti; ospedale: posti_letto."),
+    )
+
+    class Meta:
+        verbose_name = _("Servizio sovracomunale")
+        verbose_name_plural = _("Servizi sovracomunali")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def size_attributes(self) -> list[tuple[str, object]]:
+        """The category's size attributes as (label, value) pairs, in declaration order."""
+        labels = SIZE_ATTRIBUTES.get(self.categoria, {})
+        return [(label, self.attributi.get(key)) for key, label in labels.items()]
