@@ -1,0 +1,5 @@
+"""URLs of the two Atlases, mounted at /atlante/."""
+
+app_name = "atlante"
+
+urlpatterns: list = []
