@@ -68,8 +68,8 @@ def _layer(layer_id: str, field: str) -> Layer:
 
 
 def _feature_geometry(layer: Layer, feature_id: str) -> GEOSGeometry:
-    queryset = layer.get_queryset().filter(**{layer.id_field: feature_id})
     try:
+        queryset = layer.get_queryset().filter(**{layer.id_field: feature_id})
         geom = queryset.values_list(layer.geometry_field, flat=True).first()
     except (ValueError, TypeError):
         geom = None
