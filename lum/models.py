@@ -107,6 +107,11 @@ class Lum(Publishable):
         return self.name
 
     @property
+    def mode_labels(self) -> list[str]:
+        """The transport modes in words, e.g. ["Metropolitana"]."""
+        return [str(ModoTrasporto(mode).label) for mode in self.modes]
+
+    @property
     def catchment_radius_m(self) -> int:
         """The radius in force: the LUM's own, else the configured default."""
         return self.radius_m or settings.REMIX_LUM_RADIUS_M

@@ -23,6 +23,8 @@ from rigenerazione.models import Finanziamento, Intervento, Opportunita, Publica
 
 __all__ = [
     "CATCHMENT_QUAD_SEGS",
+    "PUB",
+    "published_where",
     "lum_services_by_category",
     "lum_services",
     "lum_interventi",
@@ -56,7 +58,8 @@ def _rows(sql: str, params: Sequence) -> list[dict]:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _pub(alias: str) -> str:
+def published_where(alias: str) -> str:
+    """The SQL condition (one bound parameter: PUB) that keeps published, not withdrawn rows."""
     return PUBLISHED.format(a=alias)
 
 
@@ -78,7 +81,7 @@ def lum_services_by_category(lum_id: int, default_radius: int) -> list[dict]:
     sql = f"""WITH {LUM_CTE}
         SELECT s.categoria, COUNT(*)::int AS count
         FROM {SERVIZIO_T} AS s, lum
-        WHERE {_pub("s")} AND ST_DWithin(ST_Transform(s.geom, %s), lum.g, lum.r)
+        WHERE {published_where("s")} AND ST_DWithin(ST_Transform(s.geom, %s), lum.g, lum.r)
         GROUP BY s.categoria ORDER BY s.categoria
     """  # noqa: S608
     return _rows(sql, [*_lum_params(lum_id, default_radius), PUB, METRIC_SRID])
@@ -92,7 +95,7 @@ def lum_services(lum_id: int, default_radius: int) -> list[dict]:
                ROUND(ST_Distance(ST_Transform(s.geom, %s), lum.g)::numeric, 1)::float8
                    AS distance_m
         FROM {SERVIZIO_T} AS s JOIN {COMUNE_T} AS c ON c.id = s.comune_id, lum
-        WHERE {_pub("s")} AND ST_DWithin(ST_Transform(s.geom, %s), lum.g, lum.r)
+        WHERE {published_where("s")} AND ST_DWithin(ST_Transform(s.geom, %s), lum.g, lum.r)
         ORDER BY distance_m, s.name
     """  # noqa: S608
     params = [*_lum_params(lum_id, default_radius), METRIC_SRID, PUB, METRIC_SRID]
@@ -109,7 +112,7 @@ def lum_interventi(lum_id: int, default_radius: int) -> list[dict]:
                COALESCE((SELECT SUM(f.importo) FROM {FINANZIAMENTO_T} AS f
                          WHERE f.intervento_id = i.id), 0)::float8 AS finanziamento
         FROM {INTERVENTO_T} AS i, lum
-        WHERE {_pub("i")} AND ST_DWithin(ST_Transform(i.geom, %s), lum.g, lum.r)
+        WHERE {published_where("i")} AND ST_DWithin(ST_Transform(i.geom, %s), lum.g, lum.r)
         ORDER BY i.title
     """  # noqa: S608
     params = [*_lum_params(lum_id, default_radius), METRIC_SRID, PUB, METRIC_SRID]
@@ -123,7 +126,7 @@ def lum_funding_by_source(lum_id: int, default_radius: int) -> list[dict]:
         SELECT f.fonte, SUM(f.importo)::float8 AS importo,
                COUNT(DISTINCT i.id)::int AS interventi
         FROM {INTERVENTO_T} AS i JOIN {FINANZIAMENTO_T} AS f ON f.intervento_id = i.id, lum
-        WHERE {_pub("i")} AND ST_DWithin(ST_Transform(i.geom, %s), lum.g, lum.r)
+        WHERE {published_where("i")} AND ST_DWithin(ST_Transform(i.geom, %s), lum.g, lum.r)
         GROUP BY f.fonte ORDER BY importo DESC, f.fonte
     """  # noqa: S608
     return _rows(sql, [*_lum_params(lum_id, default_radius), PUB, METRIC_SRID])
@@ -139,7 +142,7 @@ def lum_opportunita(lum_id: int, default_radius: int) -> list[dict]:
                ST_Area(ST_Intersection(ST_Transform(o.geom, %s), disc.g)) / 10000.0
                    AS ettari_nel_bacino
         FROM {OPPORTUNITA_T} AS o JOIN {COMUNE_T} AS c ON c.id = o.comune_id, lum, disc
-        WHERE {_pub("o")} AND ST_DWithin(ST_Transform(o.geom, %s), lum.g, lum.r)
+        WHERE {published_where("o")} AND ST_DWithin(ST_Transform(o.geom, %s), lum.g, lum.r)
         ORDER BY o.title
     """  # noqa: S608
     params = [*_lum_params(lum_id, default_radius), CATCHMENT_QUAD_SEGS]
@@ -171,7 +174,7 @@ def area_interventi(comune_ids: list[int]) -> list[dict]:
     sql = f"""
         SELECT i.id, i.title, i.stato, i.costo_totale::float8 AS costo_totale, i.is_sample
         FROM {INTERVENTO_T} AS i
-        WHERE {_pub("i")} AND EXISTS (
+        WHERE {published_where("i")} AND EXISTS (
             SELECT 1 FROM {INTERVENTO_COMUNI_T} AS ic
             WHERE ic.intervento_id = i.id AND ic.comune_id = ANY(%s))
         ORDER BY i.title
@@ -187,7 +190,7 @@ def area_funding_by_source(comune_ids: list[int]) -> list[dict]:
         SELECT f.fonte, SUM(f.importo)::float8 AS importo,
                COUNT(DISTINCT i.id)::int AS interventi
         FROM {INTERVENTO_T} AS i JOIN {FINANZIAMENTO_T} AS f ON f.intervento_id = i.id
-        WHERE {_pub("i")} AND EXISTS (
+        WHERE {published_where("i")} AND EXISTS (
             SELECT 1 FROM {INTERVENTO_COMUNI_T} AS ic
             WHERE ic.intervento_id = i.id AND ic.comune_id = ANY(%s))
         GROUP BY f.fonte ORDER BY importo DESC, f.fonte
@@ -202,7 +205,7 @@ def area_opportunita_by_tipo(comune_ids: list[int]) -> list[dict]:
         SELECT o.tipo, COUNT(*)::int AS count,
                SUM(ST_Area(ST_Transform(o.geom, %s))) / 10000.0 AS ettari
         FROM {OPPORTUNITA_T} AS o
-        WHERE {_pub("o")} AND o.comune_id = ANY(%s)
+        WHERE {published_where("o")} AND o.comune_id = ANY(%s)
         GROUP BY o.tipo ORDER BY o.tipo
     """  # noqa: S608
     return _rows(sql, [METRIC_SRID, PUB, comune_ids])
@@ -216,12 +219,12 @@ def area_opportunita_catchment_share(comune_ids: list[int], default_radius: int)
     sql = f"""
         WITH opp AS (
             SELECT ST_Union(ST_Transform(o.geom, %s)) AS g FROM {OPPORTUNITA_T} AS o
-            WHERE {_pub("o")} AND o.comune_id = ANY(%s)
+            WHERE {published_where("o")} AND o.comune_id = ANY(%s)
         ), discs AS (
             SELECT ST_Union(ST_Buffer(ST_Transform(l.geom, %s), COALESCE(l.radius_m, %s), %s))
                 AS g
             FROM {LUM_T} AS l, opp
-            WHERE {_pub("l")}
+            WHERE {published_where("l")}
               AND ST_DWithin(ST_Transform(l.geom, %s), opp.g, COALESCE(l.radius_m, %s))
         )
         SELECT COALESCE(ST_Area(opp.g), 0) / 10000.0 AS ettari,
@@ -239,7 +242,7 @@ def area_services_by_category(comune_ids: list[int]) -> list[dict]:
     """``[{"categoria", "count"}]``: published services of the Comuni by category."""
     sql = f"""
         SELECT s.categoria, COUNT(*)::int AS count FROM {SERVIZIO_T} AS s
-        WHERE {_pub("s")} AND s.comune_id = ANY(%s)
+        WHERE {published_where("s")} AND s.comune_id = ANY(%s)
         GROUP BY s.categoria ORDER BY s.categoria
     """  # noqa: S608
     return _rows(sql, [PUB, comune_ids])
