@@ -15,7 +15,7 @@ from django.db import connection
 from layers.models import Comune
 from layers.srid import METRIC_SRID
 from lum.models import Lum, Servizio
-from lum.queries import CATCHMENT_QUAD_SEGS, PUB, published_where
+from lum.queries import CATCHMENT_QUAD_SEGS, COMUNALE, PUB, published_where
 from rigenerazione.models import Intervento, Opportunita
 
 __all__ = ["SheetMap", "lum_sheet_map", "comune_sheet_map"]
@@ -139,7 +139,10 @@ def _draw_context(m: SheetMap, focus_comune_id: int | None, radius: int) -> None
     dot = 4 * m.unit
     published = published_where("t")
     m.add("opportunita", _clipped(Opportunita._meta.db_table, "title", published, m, [PUB], dot))
-    m.add("interventi", _clipped(Intervento._meta.db_table, "title", published, m, [PUB], dot))
+    drawn = f"{published} AND t.localizzazione <> %s"  # a Comune's boundary is no perimeter
+    m.add(
+        "interventi", _clipped(Intervento._meta.db_table, "title", drawn, m, [PUB, COMUNALE], dot)
+    )
     m.add("servizi", _clipped(Servizio._meta.db_table, "name", published, m, [PUB], dot * 0.8))
     m.add("lum", _clipped(lum_t, "name", published, m, [PUB], dot * 1.6))
     _label_comuni(m)

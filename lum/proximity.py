@@ -15,6 +15,7 @@ from django.contrib.gis.geos import GEOSGeometry, Point
 from layers.registry import Layer, registry
 from layers.srid import METRIC_SRID, STORAGE_SRID
 from remix.errors import UserInputError
+from rigenerazione.models import Localizzazione
 
 __all__ = [
     "MAX_DISTANCE_M",
@@ -114,9 +115,12 @@ def features_near(layer: Layer, query: ProximityQuery) -> dict:
     """``{"layer", "title", "count", "features": [{"id", "label", "distance_m"}]}``: the
     layer's public features within the distance, nearest first (at most MAX_ITEMS listed)."""
     label = _label_lookup(layer)
+    queryset = layer.get_queryset()
+    if any(f.name == "localizzazione" for f in layer.model._meta.get_fields()):
+        # A record known only at Comune level carries its Comune's boundary: no real position.
+        queryset = queryset.exclude(localizzazione=Localizzazione.COMUNALE)
     queryset = (
-        layer.get_queryset()
-        .annotate(_metric=Transform(layer.geometry_field, METRIC_SRID))
+        queryset.annotate(_metric=Transform(layer.geometry_field, METRIC_SRID))
         .filter(_metric__dwithin=(query.reference, query.distance_m))
         .annotate(_distance=Distance("_metric", query.reference))
         .order_by("_distance")

@@ -19,11 +19,18 @@ from django.db import connection
 from layers.models import Comune
 from layers.srid import METRIC_SRID
 from lum.models import Lum, Servizio
-from rigenerazione.models import Finanziamento, Intervento, Opportunita, PublicationState
+from rigenerazione.models import (
+    Finanziamento,
+    Intervento,
+    Localizzazione,
+    Opportunita,
+    PublicationState,
+)
 
 __all__ = [
     "CATCHMENT_QUAD_SEGS",
     "PUB",
+    "COMUNALE",
     "published_where",
     "lum_services_by_category",
     "lum_services",
@@ -49,6 +56,9 @@ FINANZIAMENTO_T = Finanziamento._meta.db_table
 OPPORTUNITA_T = Opportunita._meta.db_table
 COMUNE_T = Comune._meta.db_table
 PUB = PublicationState.PUBBLICATO
+# Interventi known only at Comune level carry their Comune's boundary: not a project perimeter,
+# so they never "touch" a catchment (they still count in their Comune's indicators).
+COMUNALE = Localizzazione.COMUNALE
 
 
 def _rows(sql: str, params: Sequence) -> list[dict]:
@@ -112,10 +122,11 @@ def lum_interventi(lum_id: int, default_radius: int) -> list[dict]:
                COALESCE((SELECT SUM(f.importo) FROM {FINANZIAMENTO_T} AS f
                          WHERE f.intervento_id = i.id), 0)::float8 AS finanziamento
         FROM {INTERVENTO_T} AS i, lum
-        WHERE {published_where("i")} AND ST_DWithin(ST_Transform(i.geom, %s), lum.g, lum.r)
+        WHERE {published_where("i")} AND i.localizzazione <> %s
+          AND ST_DWithin(ST_Transform(i.geom, %s), lum.g, lum.r)
         ORDER BY i.title
     """  # noqa: S608
-    params = [*_lum_params(lum_id, default_radius), METRIC_SRID, PUB, METRIC_SRID]
+    params = [*_lum_params(lum_id, default_radius), METRIC_SRID, PUB, COMUNALE, METRIC_SRID]
     return _rows(sql, params)
 
 
@@ -126,10 +137,11 @@ def lum_funding_by_source(lum_id: int, default_radius: int) -> list[dict]:
         SELECT f.fonte, SUM(f.importo)::float8 AS importo,
                COUNT(DISTINCT i.id)::int AS interventi
         FROM {INTERVENTO_T} AS i JOIN {FINANZIAMENTO_T} AS f ON f.intervento_id = i.id, lum
-        WHERE {published_where("i")} AND ST_DWithin(ST_Transform(i.geom, %s), lum.g, lum.r)
+        WHERE {published_where("i")} AND i.localizzazione <> %s
+          AND ST_DWithin(ST_Transform(i.geom, %s), lum.g, lum.r)
         GROUP BY f.fonte ORDER BY importo DESC, f.fonte
     """  # noqa: S608
-    return _rows(sql, [*_lum_params(lum_id, default_radius), PUB, METRIC_SRID])
+    return _rows(sql, [*_lum_params(lum_id, default_radius), PUB, COMUNALE, METRIC_SRID])
 
 
 def lum_opportunita(lum_id: int, default_radius: int) -> list[dict]:

@@ -15,7 +15,8 @@ the real Comuni), with the catchment radius 800 m:
   D (a draft copy of A);
 * interventi: I1 (x∈[600600, 600700], y∈[5100000, 5100100] = 1 ha, in; PNRR 1 000 000 +
   comunale 250 000), I2 (x∈[602000, 602100], y∈[5101000, 5101100], out; PNRR 500 000),
-  I3 (draft copy of I1; regionale 999).
+  I3 (draft copy of I1; regionale 999), I4 (localised at Comune level: Est's boundary; fondi UE
+  70 000).
 """
 
 from __future__ import annotations
@@ -128,13 +129,15 @@ def _interventi(est) -> dict:
         ),
         "I2": (box(602000, 5101000, 602100, 5101100), PUB, [("pnrr", 500_000)]),
         "I3": (box(600600, 5100000, 600700, 5100100), "bozza", [("regionale", 999)]),
+        # Known only at Comune level: its geometry is Est's boundary, not a perimeter.
+        "I4": (box(600000, 5098000, 603000, 5102000), PUB, [("fondi_ue", 70_000)]),
     }
     out = {}
     for key, (geom, state, funding) in spec.items():
         intervento = Intervento.objects.create(
             title=key,
             geom=geom,
-            localizzazione=Localizzazione.AREA,
+            localizzazione=Localizzazione.COMUNALE if key == "I4" else Localizzazione.AREA,
             stato=StatoIntervento.IN_CORSO,
             publication_state=state,
             costo_totale=Decimal(sum(amount for _f, amount in funding)),

@@ -136,8 +136,8 @@ def test_an_unpublished_lum_has_no_analysis(client, tiny_world):
 def test_comune_and_zona_analyses(client, tiny_world):
     est = client.get("/api/analisi/comuni/999002/").json()
     assert est["totali"] == {
-        "interventi": 2,
-        "finanziamento": 1_750_000,
+        "interventi": 3,
+        "finanziamento": 1_820_000,
         "opportunita": 3,
         "opportunita_ettari": pytest.approx(7.0, abs=1e-3),
     }

@@ -58,7 +58,8 @@ def test_the_default_radius_is_the_one_passed(tiny_world):
 
 def test_interventi_touching_the_catchment(tiny_world):
     rows = queries.lum_interventi(tiny_world.lum.pk, R)
-    assert [r["title"] for r in rows] == ["I1"]  # I2 out, I3 a draft
+    # I2 out, I3 a draft, I4 localised at Comune level (its geometry is no perimeter).
+    assert [r["title"] for r in rows] == ["I1"]
     assert rows[0]["ettari"] == pytest.approx(1.0, abs=1e-4)
     assert rows[0]["finanziamento"] == 1_250_000
 
@@ -96,11 +97,13 @@ def test_a_smaller_catchment_stays_in_one_comune(tiny_world):
 
 def test_area_interventi_and_funding_by_source(tiny_world):
     est = [tiny_world.est.pk]
-    assert [r["title"] for r in queries.area_interventi(est)] == ["I1", "I2"]
+    # I4, known only at Comune level, counts in its Comune.
+    assert [r["title"] for r in queries.area_interventi(est)] == ["I1", "I2", "I4"]
     rows = queries.area_funding_by_source(est)
     assert [(r["fonte"], r["importo"], r["interventi"]) for r in rows] == [
         ("pnrr", 1_500_000, 2),
         ("comunale", 250_000, 1),
+        ("fondi_ue", 70_000, 1),
     ]
     assert queries.area_interventi([tiny_world.ovest.pk]) == []
 
