@@ -97,14 +97,17 @@ def _frame_params(m: SheetMap) -> list:
 
 
 FRAME = "ST_MakeEnvelope(%s, %s, %s, %s, %s)"
-# ST_AsSVG(geometry, absolute coordinates, 1 decimal): decimetres are enough on paper.
+# ST_AsSVG(geometry, absolute coordinates, 1 decimal): decimetres are enough on paper. A clip
+# may return a GeometryCollection (which ST_AsSVG writes with ';'): keep lines for lines and
+# areas for everything else (points are drawn as discs).
 SVG_CLIPPED = (
-    "ST_AsSVG(ST_Intersection(CASE WHEN ST_Dimension(x.g) = 0 "
-    "THEN ST_Buffer(x.g, %s, 4) ELSE x.g END, f.g), 0, 1)"
+    "ST_AsSVG(ST_CollectionExtract(ST_Intersection(CASE WHEN ST_Dimension(x.g) = 0 "
+    "THEN ST_Buffer(x.g, %s, 4) ELSE x.g END, f.g), "
+    "CASE WHEN ST_Dimension(x.g) = 1 THEN 2 ELSE 3 END), 0, 1)"
 )
 SVG_DISC = (
-    "ST_AsSVG(ST_Intersection(ST_Buffer(ST_Transform(t.geom, %s), COALESCE(t.radius_m, %s), %s), "
-    "f.g), 0, 1)"
+    "ST_AsSVG(ST_CollectionExtract(ST_Intersection(ST_Buffer(ST_Transform(t.geom, %s), "
+    "COALESCE(t.radius_m, %s), %s), f.g), 3), 0, 1)"
 )
 
 

@@ -56,7 +56,7 @@ RAIL_LICENCE = "Open data Regione Lombardia"
 ERROR_FILE_MISSING = "File dei dati mancante: {path}."
 ERROR_BAD_STOP = "{file}, fermata {code}: {reason}."
 
-SMALL_WORDS = {"di", "de", "del", "della", "dei", "sul", "sulla", "in", "e", "d'adda"}
+SMALL_WORDS = {"di", "de", "del", "della", "dei", "al", "alla", "sul", "sulla", "in", "e", "de'"}
 
 
 @dataclass(frozen=True)
@@ -100,16 +100,26 @@ class LumReport:
         ]
 
 
+def _cap(word: str) -> str:
+    """Capitalise each part of a word split by '.', '-', '/' or "'" ("s.zenone" → "S.Zenone")."""
+    out, upper_next = [], True
+    for ch in word.lower():
+        out.append(ch.upper() if upper_next else ch)
+        upper_next = ch in ".-'/"
+    return "".join(out)
+
+
 def _nice_name(raw: str) -> str:
+    """Station names from upper case to title case, keeping FS/FN and small words."""
     words = []
     for word in raw.strip().split():
         low = word.lower()
         if low in SMALL_WORDS and words:
             words.append(low)
-        elif low in ("fs", "fn", "s.g.", "s/n") or any(ch.isdigit() for ch in word):
+        elif low in ("fs", "fn") or any(ch.isdigit() for ch in word):
             words.append(word.upper())
         else:
-            words.append("-".join(part[:1].upper() + part[1:].lower() for part in low.split("-")))
+            words.append(_cap(word))
     return " ".join(words)
 
 

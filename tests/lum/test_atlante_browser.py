@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from lum.models import Lum
 from lum.samples import servizi_sample_load
@@ -18,13 +19,15 @@ DOCS_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" /
 
 
 def test_a_lum_sheet_renders_its_catchment_map(live_server, page, territorio, data_dir):
+    call_command("load_rigenerazione_sample", verbosity=0)  # rig's sample: opportunità nearby
     lum_load(data_dir=data_dir)
     servizi_sample_load()
-    lum = Lum.objects.get(name__startswith="Rho Fiera")
+    lum = Lum.objects.get(name="Paderno Dugnano")
     page.goto(f"{live_server.url}/atlante/lum/{lum.pk}/")
     page.wait_for_selector("#scheda svg path.bacino")
     assert page.locator("h1").inner_text() == lum.name
     assert page.locator("svg path.lum").count() >= 1
+    assert page.locator("svg path.opportunita").count() >= 1
     box = page.locator(".sheet-map svg").bounding_box()
     assert box["width"] > 300 and box["height"] > 300
     shot = screenshot(page, "atlante-lum")
