@@ -6,6 +6,7 @@ Each view calls one report or query function; errors a user can cause are
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -15,10 +16,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lum.proximity import MAX_DISTANCE_M, features_near, proximity_query_parse
+from lum.queries import lums_summary
 from lum.renderers import AnalysisCSVRenderer
 from lum.reports import comune_report, lum_report, published_lums, zona_report
 
-__all__ = ["LumAnalysisView", "ComuneAnalysisView", "ZonaAnalysisView", "ProximityView"]
+__all__ = [
+    "LumSummaryView",
+    "LumAnalysisView",
+    "ComuneAnalysisView",
+    "ZonaAnalysisView",
+    "ProximityView",
+]
 
 FORMAT = OpenApiParameter(
     "format", str, enum=["json", "csv"], description="json (predefinito) o csv (formato lungo)"
@@ -29,6 +37,27 @@ class _AnalysisView(APIView):
     permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer, AnalysisCSVRenderer]
     csv_filename = "analisi"
+
+
+class LumSummaryView(_AnalysisView):
+    csv_filename = "analisi-lum-sintesi"
+
+    @extend_schema(
+        summary="Sintesi di tutti i LUM",
+        description="Per ogni LUM pubblicato: servizi nel bacino, interventi che lo toccano e "
+        "loro finanziamenti, opportunità e loro ettari nel bacino. CSV: una riga per LUM.",
+        parameters=[FORMAT],
+        responses={200: OpenApiTypes.OBJECT},
+        tags=["analisi"],
+    )
+    def get(self, request):
+        return Response({"results": lums_summary(settings.REMIX_LUM_RADIUS_M)})
+
+    @staticmethod
+    def csv_rows(data: dict) -> tuple[list[str], list[list]]:
+        rows = data["results"]
+        header = list(rows[0]) if rows else ["id", "name"]
+        return header, [[row[key] for key in header] for row in rows]
 
 
 class LumAnalysisView(_AnalysisView):

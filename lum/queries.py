@@ -43,6 +43,7 @@ __all__ = [
     "area_opportunita_by_tipo",
     "area_opportunita_catchment_share",
     "area_services_by_category",
+    "lums_summary",
 ]
 
 CATCHMENT_QUAD_SEGS = 32
@@ -258,3 +259,41 @@ def area_services_by_category(comune_ids: list[int]) -> list[dict]:
         GROUP BY s.categoria ORDER BY s.categoria
     """  # noqa: S608
     return _rows(sql, [PUB, comune_ids])
+
+
+def lums_summary(default_radius: int) -> list[dict]:
+    """One row per published LUM: ``{"id", "name", "comune", "istat_code", "rank", "stato",
+    "radius_m", "servizi", "interventi", "finanziamento", "opportunita",
+    "opportunita_ettari_nel_bacino"}`` — the headline indicators of every sheet in one query."""
+    sql = f"""
+        WITH l AS (
+            SELECT l.id, l.name, l.rank, l.stato, c.name AS comune, c.istat_code,
+                   ST_Transform(l.geom, %s) AS g, COALESCE(l.radius_m, %s)::float8 AS r
+            FROM {LUM_T} AS l JOIN {COMUNE_T} AS c ON c.id = l.comune_id
+            WHERE {published_where("l")}
+        )
+        SELECT l.id, l.name, l.comune, l.istat_code, l.rank, l.stato, l.r AS radius_m,
+          (SELECT COUNT(*) FROM {SERVIZIO_T} AS s WHERE {published_where("s")}
+             AND ST_DWithin(ST_Transform(s.geom, %s), l.g, l.r))::int AS servizi,
+          (SELECT COUNT(*) FROM {INTERVENTO_T} AS i WHERE {published_where("i")}
+             AND i.localizzazione <> %s
+             AND ST_DWithin(ST_Transform(i.geom, %s), l.g, l.r))::int AS interventi,
+          (SELECT COALESCE(SUM(f.importo), 0) FROM {INTERVENTO_T} AS i
+             JOIN {FINANZIAMENTO_T} AS f ON f.intervento_id = i.id
+             WHERE {published_where("i")} AND i.localizzazione <> %s
+             AND ST_DWithin(ST_Transform(i.geom, %s), l.g, l.r))::float8 AS finanziamento,
+          (SELECT COUNT(*) FROM {OPPORTUNITA_T} AS o WHERE {published_where("o")}
+             AND ST_DWithin(ST_Transform(o.geom, %s), l.g, l.r))::int AS opportunita,
+          (SELECT COALESCE(SUM(ST_Area(ST_Intersection(ST_Transform(o.geom, %s),
+                                                       ST_Buffer(l.g, l.r, %s)))), 0) / 10000.0
+             FROM {OPPORTUNITA_T} AS o WHERE {published_where("o")}
+             AND ST_DWithin(ST_Transform(o.geom, %s), l.g, l.r)) AS opportunita_ettari_nel_bacino
+        FROM l ORDER BY l.name, l.id
+    """  # noqa: S608
+    params = [METRIC_SRID, default_radius, PUB]
+    params += [PUB, METRIC_SRID]  # servizi
+    params += [PUB, COMUNALE, METRIC_SRID]  # interventi
+    params += [PUB, COMUNALE, METRIC_SRID]  # finanziamento
+    params += [PUB, METRIC_SRID]  # opportunità
+    params += [METRIC_SRID, CATCHMENT_QUAD_SEGS, PUB, METRIC_SRID]  # ettari nel bacino
+    return _rows(sql, params)

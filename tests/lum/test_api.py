@@ -9,7 +9,7 @@ import pytest
 
 from lum import proximity
 from lum.models import Lum, Servizio
-from tests.lum.conftest import PX, PY, point
+from tests.lum.conftest import PX, PY, make_lum, point
 
 P_LON_LAT = point(PX, PY)
 
@@ -158,3 +158,21 @@ def test_the_analyses_are_in_the_openapi_schema(client, db):
     schema = client.get("/api/schema/", {"format": "json"}).json()
     for path in ("lum/{id}/", "comuni/{istat_code}/", "zone/{slug}/", "vicinanza/"):
         assert f"/api/analisi/{path}" in schema["paths"]
+
+
+def test_the_summary_of_every_lum_matches_its_sheet(client, tiny_world):
+    make_lum(tiny_world.est, PX + 200, PY, name="Bozza", publication_state="bozza")
+    rows = client.get("/api/analisi/lum/").json()["results"]
+    assert [r["name"] for r in rows] == ["L"]  # the draft LUM is not listed
+    row = rows[0]
+    assert (row["servizi"], row["interventi"], row["opportunita"]) == (3, 1, 2)
+    assert row["finanziamento"] == 1_250_000
+    assert row["opportunita_ettari_nel_bacino"] == pytest.approx(1 + 0.99479, abs=0.005)
+    assert row["radius_m"] == 800
+
+
+def test_the_summary_as_csv_has_one_line_per_lum(client, tiny_world):
+    response = client.get("/api/analisi/lum/", {"format": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:3] == ["id", "name", "comune"]
+    assert len(rows) == 2 and rows[1][1] == "L"
