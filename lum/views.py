@@ -18,6 +18,7 @@ from django.utils import timezone
 from layers.models import Comune
 from lum.maps import STYLES, comune_sheet_map, lum_sheet_map
 from lum.pdf import html_to_pdf
+from lum.queries import lums_summary
 from lum.reports import comune_report, lum_report, published_lums
 from lum.samples import SAMPLE_SOURCE
 
@@ -37,9 +38,13 @@ def _by_zona(items, zona_of) -> list[tuple[str, list]]:
 
 
 def lum_index(request: HttpRequest) -> HttpResponse:
+    indicators = {row["id"]: row for row in lums_summary(settings.REMIX_LUM_RADIUS_M)}
     lums = list(published_lums())
+    for lum in lums:
+        lum.indicators = indicators.get(lum.pk, {})
     groups = _by_zona(lums, lambda lum: getattr(lum.comune.zona_omogenea, "name", ""))
-    return render(request, "lum/atlante_lum_index.html", {"groups": groups, "total": len(lums)})
+    context = {"groups": groups, "total": len(lums), "radius": settings.REMIX_LUM_RADIUS_M}
+    return render(request, "lum/atlante_lum_index.html", context)
 
 
 def _lum_context(pk: int, *, for_pdf: bool) -> dict:
