@@ -15,7 +15,8 @@ from tests.browser import app_errors, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-DOCS_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "atlante-lum.png"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+DOCS_SCREENSHOT = DOCS / "atlante-lum.png"
 
 
 def test_a_lum_sheet_renders_its_catchment_map(live_server, page, territorio, data_dir):
@@ -33,4 +34,18 @@ def test_a_lum_sheet_renders_its_catchment_map(live_server, page, territorio, da
     shot = screenshot(page, "atlante-lum")
     DOCS_SCREENSHOT.parent.mkdir(exist_ok=True)
     shutil.copyfile(shot, DOCS_SCREENSHOT)
+    assert app_errors(page) == []
+
+    # In print, the header and the links go; the map stays.
+    page.emulate_media(media="print")
+    assert not page.locator(".atlante .actions").is_visible()
+    assert page.locator(".sheet-map svg").is_visible()
+    page.emulate_media(media="screen")
+
+    # The Comune's sheet in the Atlante metropolitano dei servizi.
+    page.goto(f"{live_server.url}/atlante/comuni/{lum.comune.istat_code}/")
+    page.wait_for_selector("#scheda svg path.comune-focus")
+    assert page.locator("h1").inner_text() == lum.comune.name
+    assert page.locator("svg path.bacino").count() >= 1
+    shutil.copyfile(screenshot(page, "atlante-comune"), DOCS / "atlante-comune.png")
     assert app_errors(page) == []
