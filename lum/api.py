@@ -44,6 +44,7 @@ class LumSummaryView(_AnalysisView):
 
     @extend_schema(
         summary="Sintesi di tutti i LUM",
+        operation_id="analisi_lum_list",
         description="Per ogni LUM pubblicato: servizi nel bacino, interventi che lo toccano e "
         "loro finanziamenti, opportunità e loro ettari nel bacino. CSV: una riga per LUM.",
         parameters=[FORMAT],
@@ -65,6 +66,7 @@ class LumAnalysisView(_AnalysisView):
 
     @extend_schema(
         summary="Analisi di un LUM",
+        operation_id="analisi_lum_retrieve",
         description="Servizi nel bacino per categoria, interventi e opportunità che lo toccano "
         "(numero, ettari, finanziamenti), Comuni raggiunti. Bacino: raggio del LUM o "
         "REMIX_LUM_RADIUS_M.",
@@ -81,6 +83,7 @@ class ComuneAnalysisView(_AnalysisView):
 
     @extend_schema(
         summary="Analisi di un Comune",
+        operation_id="analisi_comune_retrieve",
         description="Interventi e finanziamenti per fonte, ettari di opportunità per tipo, quota "
         "di opportunità nei bacini dei LUM (unioni, senza doppi conteggi), servizi per categoria.",
         parameters=[FORMAT],
@@ -96,6 +99,7 @@ class ZonaAnalysisView(_AnalysisView):
 
     @extend_schema(
         summary="Analisi di una Zona omogenea",
+        operation_id="analisi_zona_retrieve",
         description="Gli stessi indicatori del Comune, sull'insieme dei Comuni della Zona.",
         parameters=[FORMAT],
         responses={200: OpenApiTypes.OBJECT},
@@ -110,6 +114,7 @@ class ProximityView(_AnalysisView):
 
     @extend_schema(
         summary="Che cosa c'è entro X metri",
+        operation_id="analisi_vicinanza",
         description="Per ogni layer pubblicato (o quelli in `layers`), gli elementi entro "
         "`distanza` metri da un punto (`lon`, `lat` in WGS 84) o da un elemento (`layer`, "
         "`id`), dal più vicino; distanze nel CRS metrico (UTM 32N).",
