@@ -21,14 +21,8 @@ from django.db import transaction
 
 from layers.models import Comune
 from layers.srid import STORAGE_SRID
-from rigenerazione.models import (
-    ERROR_NO_COMUNE,
-    Finanziamento,
-    Intervento,
-    Opportunita,
-    as_multi,
-    funding_errors,
-)
+from rigenerazione.models import Finanziamento, Intervento, Opportunita
+from rigenerazione.rules import ERROR_NO_COMUNE, as_multi
 from rigenerazione.sql import comuni_ids_of_geometry
 
 __all__ = [
@@ -113,8 +107,7 @@ def _finanziamenti_replace(
     intervento: Intervento, finanziamenti: Iterable[FinanziamentoInput]
 ) -> None:
     rows = list(finanziamenti)
-    record = f"Intervento «{intervento.title}»"
-    funding_errors(record, [Decimal(str(r.importo)) for r in rows], intervento.costo_totale)
+    intervento.validate_funding([Decimal(str(r.importo)) for r in rows])
     intervento.finanziamenti.all().delete()
     for row in rows:
         funding = Finanziamento(
@@ -152,6 +145,7 @@ def intervento_create(
         intervento.comuni.set(comuni)
     _finanziamenti_replace(intervento, finanziamenti)
     intervento.full_clean()
+    intervento.validate_funding()
     return intervento
 
 
@@ -188,6 +182,7 @@ def intervento_update(
     if finanziamenti is not None:
         _finanziamenti_replace(intervento, finanziamenti)
     intervento.full_clean()
+    intervento.validate_funding()
     return intervento
 
 

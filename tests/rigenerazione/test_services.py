@@ -9,15 +9,8 @@ from django.contrib.gis.geos import GEOSGeometry, LineString, Point, Polygon
 from django.core.exceptions import ValidationError
 
 from layers.srid import STORAGE_SRID
-from rigenerazione.models import (
-    ERROR_FUNDING_OVER_COST,
-    ERROR_GEOM_INVALID,
-    ERROR_OUTSIDE_CMM,
-    Finanziamento,
-    Intervento,
-    Localizzazione,
-    Opportunita,
-)
+from rigenerazione.models import Finanziamento, Intervento, Localizzazione, Opportunita
+from rigenerazione.rules import ERROR_FUNDING_OVER_COST, ERROR_GEOM_INVALID, ERROR_OUTSIDE_CMM
 from rigenerazione.services import (
     FinanziamentoInput,
     intervento_create,
@@ -155,16 +148,6 @@ def test_lowering_the_cost_below_existing_funding_is_rejected_and_nothing_change
     stored = Intervento.objects.get(pk=intervento.pk)
     assert stored.costo_totale == Decimal("1000")
     assert list(stored.finanziamenti.values_list("importo", flat=True)) == [Decimal("800")]
-
-
-def test_funding_row_added_in_admin_style_is_checked_against_the_cost(territorio):
-    intervento = _intervento(
-        costo_totale=Decimal("1000"), finanziamenti=[FinanziamentoInput("pnrr", Decimal("800"))]
-    )
-    extra = Finanziamento(intervento=intervento, fonte="privato", importo=Decimal("300"))
-
-    with pytest.raises(ValidationError):
-        extra.full_clean()
 
 
 def test_replacing_funding_and_cost_together_is_accepted(territorio):
