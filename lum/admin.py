@@ -10,7 +10,7 @@ class LumAdmin(admin.GISModelAdmin):
     list_display = ("name", "comune", "rank", "stato", "radius_m", "publication_state")
     list_filter = ("rank", "stato", "publication_state")
     search_fields = ("name", "code")
-    readonly_fields = ("code", "stations")
+    readonly_fields = ("code", "comune", "stations")
 
 
 @admin.register(Servizio)
@@ -18,3 +18,4 @@ class ServizioAdmin(admin.GISModelAdmin):
     list_display = ("name", "categoria", "comune", "is_sample", "publication_state")
     list_filter = ("categoria", "is_sample", "publication_state")
     search_fields = ("name", "code")
+    readonly_fields = ("comune",)

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.gis.geos import MultiPolygon
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +24,11 @@ from layers.srid import STORAGE_SRID
 from rigenerazione.models import Publishable
 
 __all__ = [
+    "ERROR_OUTSIDE_CMM",
+    "ERROR_LUM_IN_MILANO",
+    "ERROR_SERVIZIO_GEOMETRY",
+    "ERROR_UNKNOWN_ATTRIBUTE",
+    "ERROR_BAD_SIZE",
     "ModoTrasporto",
     "RangoLum",
     "StatoLum",
@@ -30,6 +37,26 @@ __all__ = [
     "SIZE_ATTRIBUTES",
     "Servizio",
 ]
+
+
+ERROR_OUTSIDE_CMM = _("La geometria non cade in alcun Comune della Città metropolitana.")
+ERROR_LUM_IN_MILANO = _(
+    "Un LUM è fuori dal Comune di Milano: questo punto cade nel Comune di Milano."
+)
+ERROR_SERVIZIO_GEOMETRY = _("Un servizio è un punto o un'area (Point, Polygon o MultiPolygon).")
+ERROR_UNKNOWN_ATTRIBUTE = _("Attributo {key} non previsto per la categoria {categoria}.")
+ERROR_BAD_SIZE = _("Attributo {key}: serve un numero intero non negativo.")
+
+
+def _comune_of(geom) -> Comune:
+    """The Comune containing a geometry's point on surface (derived, never typed in)."""
+    from lum.sql import points_comune  # the SQL module imports the models
+
+    point = geom.point_on_surface
+    comune_id = points_comune([(point.x, point.y)])[0]
+    if comune_id is None:
+        raise ValidationError({"geom": ERROR_OUTSIDE_CMM})
+    return Comune.objects.get(pk=comune_id)
 
 
 class ModoTrasporto(models.TextChoices):
@@ -66,6 +93,7 @@ class Lum(Publishable):
         verbose_name=_("Comune"),
         related_name="lum",
         on_delete=models.PROTECT,
+        blank=True,
         help_text=_("Calcolato: il Comune che contiene il punto."),
     )
     geom = models.PointField(_("posizione"), srid=STORAGE_SRID)
@@ -105,6 +133,16 @@ class Lum(Publishable):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Find the Comune from the point; a LUM is never in the Comune di Milano."""
+        from layers.services import MILANO_ISTAT_CODE
+
+        if self.geom is None:
+            return
+        self.comune = _comune_of(self.geom)
+        if self.comune.istat_code == MILANO_ISTAT_CODE:
+            raise ValidationError({"geom": ERROR_LUM_IN_MILANO})
 
     @property
     def mode_labels(self) -> list[str]:
@@ -156,6 +194,7 @@ class Servizio(Publishable):
         verbose_name=_("Comune"),
         related_name="servizi",
         on_delete=models.PROTECT,
+        blank=True,
         help_text=_("Calcolato: il Comune che contiene il punto rappresentativo."),
     )
     geom = models.GeometryField(
@@ -175,6 +214,23 @@ class Servizio(Publishable):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """A point or an area (single polygons become multi), its Comune found from the
+        geometry, and only the size attributes of its category, as non-negative integers."""
+        if self.geom is not None:
+            if self.geom.geom_type == "Polygon":
+                self.geom = MultiPolygon(self.geom, srid=self.geom.srid)
+            if self.geom.geom_type not in ("Point", "MultiPolygon"):
+                raise ValidationError({"geom": ERROR_SERVIZIO_GEOMETRY})
+            self.comune = _comune_of(self.geom)
+        allowed = SIZE_ATTRIBUTES.get(self.categoria, {})
+        for key, value in (self.attributi or {}).items():
+            if key not in allowed:
+                message = ERROR_UNKNOWN_ATTRIBUTE.format(key=key, categoria=self.categoria)
+                raise ValidationError({"attributi": message})
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValidationError({"attributi": ERROR_BAD_SIZE.format(key=key)})
 
     @property
     def size_attributes(self) -> list[tuple[str, object]]:
