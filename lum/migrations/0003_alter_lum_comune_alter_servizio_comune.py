@@ -5,21 +5,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('layers', '0002_dataversion'),
-        ('lum', '0002_lum_external_id_servizio_external_id'),
+        ("layers", "0002_dataversion"),
+        ("lum", "0002_lum_external_id_servizio_external_id"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='lum',
-            name='comune',
-            field=models.ForeignKey(blank=True, help_text='Calcolato: il Comune che contiene il punto.', on_delete=django.db.models.deletion.PROTECT, related_name='lum', to='layers.comune', verbose_name='Comune'),
+            model_name="lum",
+            name="comune",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Calcolato: il Comune che contiene il punto.",
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="lum",
+                to="layers.comune",
+                verbose_name="Comune",
+            ),
         ),
         migrations.AlterField(
-            model_name='servizio',
-            name='comune',
-            field=models.ForeignKey(blank=True, help_text='Calcolato: il Comune che contiene il punto rappresentativo.', on_delete=django.db.models.deletion.PROTECT, related_name='servizi', to='layers.comune', verbose_name='Comune'),
+            model_name="servizio",
+            name="comune",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Calcolato: il Comune che contiene il punto rappresentativo.",
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="servizi",
+                to="layers.comune",
+                verbose_name="Comune",
+            ),
         ),
     ]
