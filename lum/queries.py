@@ -99,10 +99,11 @@ def lum_services_by_category(lum_id: int, default_radius: int) -> list[dict]:
 
 
 def lum_services(lum_id: int, default_radius: int) -> list[dict]:
-    """``[{"id", "name", "categoria", "comune", "distance_m", "is_sample"}]`` in the catchment,
+    """``[{"id", "name", "categoria", "comune", "attributi", "distance_m", "is_sample"}]`` in the
+    catchment,
     nearest first."""
     sql = f"""WITH {LUM_CTE}
-        SELECT s.id, s.name, s.categoria, c.name AS comune, s.is_sample,
+        SELECT s.id, s.name, s.categoria, c.name AS comune, s.is_sample, s.attributi,
                ROUND(ST_Distance(ST_Transform(s.geom, %s), lum.g)::numeric, 1)::float8
                    AS distance_m
         FROM {SERVIZIO_T} AS s JOIN {COMUNE_T} AS c ON c.id = s.comune_id, lum

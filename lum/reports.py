@@ -6,13 +6,15 @@ display only in templates). Used by the JSON/CSV endpoints and by the Atlas page
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from layers.models import Comune, ZonaOmogenea
 from lum import queries
-from lum.models import CategoriaServizio, Lum
+from lum.models import SIZE_ATTRIBUTES, CategoriaServizio, Lum
 from rigenerazione.models import FonteFinanziamento, StatoIntervento, TipoOpportunita
 
 __all__ = [
@@ -33,6 +35,19 @@ def _label(choices, rows: list[dict], key: str) -> list[dict]:
     labels = dict(choices.choices)
     for row in rows:
         row[f"{key}_label"] = str(labels.get(row[key], row[key]))
+    return rows
+
+
+def _with_size(rows: list[dict]) -> list[dict]:
+    """Add ``dimensione``: the category's size attributes in words, e.g. "Posti letto 120"."""
+    for row in rows:
+        labels = SIZE_ATTRIBUTES.get(row["categoria"], {})
+        sizes = row.get("attributi") or {}
+        if isinstance(sizes, str):  # Django leaves jsonb as text on raw cursors
+            sizes = row["attributi"] = json.loads(sizes)
+        row["dimensione"] = ", ".join(
+            f"{label} {sizes[key]}" for key, label in labels.items() if key in sizes
+        )
     return rows
 
 
@@ -65,7 +80,9 @@ def lum_report(lum: Lum) -> dict:
         "servizi_per_categoria": _label(
             CategoriaServizio, queries.lum_services_by_category(lum.pk, default), "categoria"
         ),
-        "servizi": _label(CategoriaServizio, queries.lum_services(lum.pk, default), "categoria"),
+        "servizi": _with_size(
+            _label(CategoriaServizio, queries.lum_services(lum.pk, default), "categoria")
+        ),
         "interventi": interventi,
         "finanziamenti_per_fonte": _label(
             FonteFinanziamento, queries.lum_funding_by_source(lum.pk, default), "fonte"

@@ -94,7 +94,13 @@ def _services(ovest, est) -> dict:
     }
     return {
         key: Servizio.objects.create(
-            code=f"T-{key}", name=key, categoria=cat, comune=c, geom=g, publication_state=st
+            code=f"T-{key}",
+            name=key,
+            categoria=cat,
+            comune=c,
+            geom=g,
+            publication_state=st,
+            attributi={"iscritti": 1200, "corsi": 4} if key == "uni_in" else {},
         )
         for key, (cat, c, g, st) in spec.items()
     }

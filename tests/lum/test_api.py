@@ -109,6 +109,8 @@ def test_lum_analysis_json(client, tiny_world):
     assert body["totali"]["opportunita_ettari"] == pytest.approx(3.0, abs=1e-3)
     assert [r["name"] for r in body["comuni_raggiunti"]] == ["Est", "Ovest"]
     assert body["servizi_per_categoria"][0]["categoria_label"] == "Cultura"
+    sizes = {s["name"]: s["dimensione"] for s in body["servizi"]}
+    assert sizes == {"cultura": "", "uni_in": "Iscritti 1200, Corsi di laurea 4", "sport": ""}
 
 
 def test_lum_analysis_follows_the_radius_setting(client, tiny_world, settings):
