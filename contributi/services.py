@@ -1,0 +1,207 @@
+"""Writes of the contribution workflow: commit an upload, submit, publish, send back,
+withdraw, restore a version, save an edit. Each checks the user's right in
+:mod:`contributi.permissions` and raises :class:`PermissionDenied` or
+:class:`remix.errors.UserInputError`.
+
+State machine of :class:`rigenerazione.models.PublicationState`::
+
+    bozza ──submit──▶ in_revisione ──publish──▶ pubblicato
+      ▲                    │                        │ (an operator's edit)
+      └──── rinviato ◀─send_back                    ▼
+                                                  bozza
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from contributi.importers import UploadReport
+from contributi.importers import messages as m
+from contributi.permissions import can_change, can_create_in, can_review
+from layers.srid import METRIC_SRID
+from remix.errors import UserInputError
+from rigenerazione.models import (
+    Finanziamento,
+    Intervento,
+    Opportunita,
+    PublicationState,
+)
+
+__all__ = [
+    "NOT_ALLOWED",
+    "WRONG_STATE",
+    "COMMENT_REQUIRED",
+    "upload_commit",
+    "record_submit",
+    "record_publish",
+    "record_send_back",
+    "record_withdraw",
+    "record_restore",
+    "record_mark_edited",
+]
+
+NOT_ALLOWED = _("Non hai i permessi per modificare questo record.")
+WRONG_STATE = _("Il record «{record}» è «{state}»: questa azione non è possibile ora.")
+COMMENT_REQUIRED = _("Scrivi una nota per il Comune: spiega che cosa va corretto.")
+UNKNOWN_VERSION = _("La versione richiesta non esiste nello storico di questo record.")
+
+
+def upload_commit(*, report: UploadReport, user) -> list[Model]:
+    """Store every feature of a clean report as a draft, all or none."""
+    if not report.ok:
+        raise UserInputError(
+            m.REPORT_HAS_ERRORS.format(file=report.filename, count=report.error_count),
+            field="file",
+        )
+    source = f"Caricamento del file {report.filename}"[:300]
+    created = []
+    with transaction.atomic():
+        for feature in report.features:
+            # The report was built for this user; permissions are checked again at write time.
+            if not can_create_in(user, {c.pk for c in feature.comuni}):
+                raise PermissionDenied(NOT_ALLOWED)
+            if report.target.key == "opportunita":
+                created.append(_opportunita_create(feature, user=user, source=source))
+            else:
+                created.append(_intervento_create(feature, user=user, source=source))
+    return created
+
+
+def _common(feature, user, source: str) -> dict:
+    return {
+        "publication_state": PublicationState.BOZZA,
+        "created_by": user,
+        "source": source,
+        "geom": feature.geom,
+        "title": feature.values["title"],
+        "description": feature.values.get("description", ""),
+        "stato": feature.values["stato"],
+    }
+
+
+def _intervento_create(feature, *, user, source: str) -> Intervento:
+    values = feature.values
+    record = Intervento(
+        **_common(feature, user, source),
+        localizzazione=values["localizzazione"],
+        anno_inizio=values.get("anno_inizio"),
+        anno_fine=values.get("anno_fine"),
+        costo_totale=values.get("costo_totale"),
+        soggetto_attuatore=values.get("soggetto_attuatore", ""),
+        cup=values.get("cup") or None,
+        tipologia=values.get("tipologia", ""),
+    )
+    record.full_clean()
+    record.save()
+    record.comuni.set(feature.comuni)
+    if values.get("fonte") and values.get("importo_finanziato") is not None:
+        funding = Finanziamento(
+            intervento=record,
+            fonte=values["fonte"],
+            importo=values["importo_finanziato"],
+            misura=values.get("misura", ""),
+        )
+        funding.full_clean()
+        funding.save()
+    return record
+
+
+def _opportunita_create(feature, *, user, source: str) -> Opportunita:
+    values = feature.values
+    record = Opportunita(
+        **_common(feature, user, source),
+        tipo=values["tipo"],
+        comune=feature.comuni[0],
+        riferimento_pgt=values.get("riferimento_pgt", ""),
+        atto_numero=values.get("atto_numero", ""),
+    )
+    record.superficie_m2 = feature.geom.transform(METRIC_SRID, clone=True).area
+    record.full_clean()
+    record.save()
+    return record
+
+
+def _require_state(record, *states: str) -> None:
+    if record.publication_state not in states:
+        raise UserInputError(
+            WRONG_STATE.format(record=record, state=record.get_publication_state_display()),
+            field="publication_state",
+        )
+
+
+def _save(record, reason: str) -> None:
+    record._change_reason = reason
+    record.save()
+
+
+def record_submit(*, record, user) -> None:
+    """Operator: send a draft (or a record sent back) to the CMM for review."""
+    if not can_change(user, record):
+        raise PermissionDenied(NOT_ALLOWED)
+    _require_state(record, PublicationState.BOZZA, PublicationState.RINVIATO)
+    record.publication_state = PublicationState.IN_REVISIONE
+    _save(record, "Inviato in revisione")
+
+
+def record_publish(*, record, user) -> None:
+    """Reviewer: publish a record under review; it reaches every public endpoint."""
+    if not can_review(user):
+        raise PermissionDenied(NOT_ALLOWED)
+    _require_state(record, PublicationState.IN_REVISIONE)
+    record.publication_state = PublicationState.PUBBLICATO
+    record.review_comment = ""
+    _save(record, "Pubblicato")
+
+
+def record_send_back(*, record, user, comment: str) -> None:
+    """Reviewer: return a record under review to its Comune with a comment."""
+    if not can_review(user):
+        raise PermissionDenied(NOT_ALLOWED)
+    _require_state(record, PublicationState.IN_REVISIONE)
+    comment = (comment or "").strip()
+    if not comment:
+        raise UserInputError(str(COMMENT_REQUIRED), field="review_comment")
+    record.publication_state = PublicationState.RINVIATO
+    record.review_comment = comment
+    _save(record, "Rinviato al Comune")
+
+
+def record_withdraw(*, record, user, on: datetime.date | None = None) -> None:
+    """Reviewer: withdraw a record; it leaves the public map and stays in the history."""
+    if not can_review(user):
+        raise PermissionDenied(NOT_ALLOWED)
+    if record.withdrawn_on:
+        raise UserInputError(
+            WRONG_STATE.format(record=record, state=_("ritirato")), field="withdrawn_on"
+        )
+    record.withdrawn_on = on or timezone.localdate()
+    _save(record, "Ritirato")
+
+
+def record_restore(*, record, user, history_id: int):
+    """Reviewer: bring back the fields of an earlier version (a new version is recorded)."""
+    if not can_review(user):
+        raise PermissionDenied(NOT_ALLOWED)
+    try:
+        version = record.history.get(history_id=history_id)
+    except record.history.model.DoesNotExist as exc:
+        raise UserInputError(str(UNKNOWN_VERSION), field="history_id") from exc
+    restored = version.instance
+    restored._change_reason = f"Ripristinata la versione del {version.history_date:%d/%m/%Y %H:%M}"
+    restored.save()
+    return restored
+
+
+def record_mark_edited(*, record, user) -> None:
+    """Before saving an operator's edit: check the right; a published record becomes a draft
+    again (it leaves the public map until a reviewer publishes the new version)."""
+    if not can_change(user, record):
+        raise PermissionDenied(NOT_ALLOWED)
+    if not can_review(user) and record.publication_state == PublicationState.PUBBLICATO:
+        record.publication_state = PublicationState.BOZZA
