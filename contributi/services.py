@@ -44,6 +44,8 @@ __all__ = [
     "record_withdraw",
     "record_restore",
     "record_mark_edited",
+    "record_update",
+    "geometry_from_geojson",
 ]
 
 NOT_ALLOWED = _("Non hai i permessi per modificare questo record.")
@@ -205,3 +207,59 @@ def record_mark_edited(*, record, user) -> None:
         raise PermissionDenied(NOT_ALLOWED)
     if not can_review(user) and record.publication_state == PublicationState.PUBBLICATO:
         record.publication_state = PublicationState.BOZZA
+
+
+GEOMETRY_INVALID_JSON = _("La geometria disegnata non è un GeoJSON valido.")
+
+
+def geometry_from_geojson(text: str, *, target_key: str, user):
+    """The geometry drawn in the browser, checked like an uploaded feature.
+
+    Returns ``(geom, comuni, localizzazione)``; raises :class:`UserInputError` naming the
+    problem (wrong type, invalid, outside the CMM or outside the operator's Comuni).
+    """
+    import shapely
+
+    from contributi.importers.mapping import target
+    from contributi.importers.report import FeatureReport, check_geometry, check_place
+
+    try:
+        shape = shapely.from_geojson(text)
+    except (shapely.errors.GEOSException, ValueError, TypeError) as exc:
+        raise UserInputError(str(GEOMETRY_INVALID_JSON), field="geom") from exc
+    minx, miny, maxx, maxy = shape.bounds if not shape.is_empty else (0, 0, 0, 0)
+    if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
+        raise UserInputError(str(GEOMETRY_INVALID_JSON), field="geom")
+    spec = target(target_key)
+    feature = FeatureReport(number=1)
+    check_geometry(feature, shape, spec, make_valid=False)
+    if feature.geom is not None:
+        check_place(feature, spec, user)
+    if feature.errors:
+        raise UserInputError(" ".join(feature.errors), field="geom")
+    return feature.geom, feature.comuni, feature.values["localizzazione"]
+
+
+@transaction.atomic
+def record_update(*, record, user, values: dict, geojson: str | None = None):
+    """Save an edit of attributes and, optionally, geometry; checks both the record's current
+    Comuni and the new ones against the user's rights."""
+    record_mark_edited(record=record, user=user)
+    target_key = "opportunita" if isinstance(record, Opportunita) else "interventi"
+    comuni = None
+    if geojson:
+        record.geom, comuni, localizzazione = geometry_from_geojson(
+            geojson, target_key=target_key, user=user
+        )
+        if target_key == "opportunita":
+            record.comune = comuni[0]
+            record.superficie_m2 = record.geom.transform(METRIC_SRID, clone=True).area
+        elif record.localizzazione != "comunale":
+            record.localizzazione = localizzazione
+    for name, value in values.items():
+        setattr(record, name, value)
+    record.full_clean()
+    _save(record, "Modificato")
+    if comuni is not None and target_key == "interventi":
+        record.comuni.set(comuni)
+    return record

@@ -12,7 +12,7 @@ from pathlib import Path
 from contributi.importers.mapping import TARGETS, default_mapping, target
 from contributi.importers.reader import ALLOWED_SRIDS, ENCODINGS, read_staged
 from contributi.importers.report import FeatureReport, UploadReport, build_report
-from contributi.importers.safety import max_upload_bytes, stage_upload
+from contributi.importers.safety import check_size, max_upload_bytes, stage_upload
 
 __all__ = [
     "ALLOWED_SRIDS",
@@ -20,6 +20,7 @@ __all__ = [
     "TARGETS",
     "FeatureReport",
     "UploadReport",
+    "check_size",
     "max_upload_bytes",
     "upload_report",
 ]

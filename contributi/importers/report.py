@@ -25,7 +25,7 @@ from layers.srid import STORAGE_SRID
 from remix.errors import UserInputError
 from rigenerazione.models import CUP_REGEX, Intervento
 
-__all__ = ["FeatureReport", "UploadReport", "build_report"]
+__all__ = ["FeatureReport", "UploadReport", "build_report", "check_geometry", "check_place"]
 
 _FAMILY = {
     "Point": "punti",
@@ -119,9 +119,9 @@ def build_report(
     for index, row in enumerate(records, start=1):
         report = FeatureReport(number=index)
         _check_values(report, row, spec, mapping)
-        _check_geometry(report, row[geometry_name], spec, make_valid)
+        check_geometry(report, row[geometry_name], spec, make_valid)
         if report.geom is not None:
-            _check_place(report, spec, user)
+            check_place(report, spec, user)
         if spec.key == "interventi":
             _check_intervento(report, cups_seen)
         features.append(report)
@@ -138,7 +138,7 @@ def _check_single_family(read: Read, spec: Target) -> None:
         )
 
 
-def _check_geometry(
+def check_geometry(
     report: FeatureReport, geom: BaseGeometry | None, spec: Target, make_valid: bool
 ) -> None:
     n = report.number
@@ -192,7 +192,7 @@ def _repaired(geom: BaseGeometry, family: str) -> BaseGeometry | None:
     return shapely.union_all(parts)
 
 
-def _check_place(report: FeatureReport, spec: Target, user) -> None:
+def check_place(report: FeatureReport, spec: Target, user) -> None:
     geom = report.geom
     if spec.polygons_only:
         point = geom.point_on_surface

@@ -30,6 +30,7 @@ __all__ = [
     "FORMATS",
     "Staged",
     "max_upload_bytes",
+    "check_size",
     "stage_upload",
     "gdal_offline",
 ]
@@ -101,14 +102,18 @@ def _extension(filename: str) -> str:
     return PurePosixPath(filename.replace("\\", "/")).suffix.lower().lstrip(".")
 
 
+def check_size(filename: str, size: int) -> None:
+    """Refuse an upload above the limit (call it before reading the upload into memory)."""
+    limit = max_upload_bytes()
+    if size > limit:
+        raise UserInputError(
+            m.TOO_LARGE.format(file=filename, size=_mb(size), limit=_mb(limit)), field="file"
+        )
+
+
 def stage_upload(filename: str, data: bytes, workdir: Path) -> Staged:
     """Check the upload and copy it into ``workdir`` under our own names."""
-    limit = max_upload_bytes()
-    if len(data) > limit:
-        raise UserInputError(
-            m.TOO_LARGE.format(file=filename, size=_mb(len(data)), limit=_mb(limit)),
-            field="file",
-        )
+    check_size(filename, len(data))
     if not data.strip():
         raise UserInputError(m.EMPTY_FILE.format(file=filename), field="file")
     ext = _extension(filename)
