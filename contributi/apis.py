@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -81,13 +82,10 @@ class RecordInput(serializers.Serializer):
 
 
 def _record(request, target_key: str, pk: int, view):
-    model = MODELS[target_key] if target_key in MODELS else None
-    queryset = editable_records(request.user, model.objects.all()) if model else None
-    if queryset is None:
-        from django.http import Http404
-
+    model = MODELS.get(target_key)
+    if model is None:
         raise Http404
-    record = get_object_or_404(queryset, pk=pk)
+    record = get_object_or_404(editable_records(request.user, model.objects.all()), pk=pk)
     view.check_object_permissions(request, record)
     return record
 
@@ -119,8 +117,6 @@ class RecordActionApi(APIView):
         record = _record(request, target_key, pk, self)
         name = ACTIONS.get(action)
         if name is None:
-            from django.http import Http404
-
             raise Http404
         kwargs = {"record": record, "user": request.user}
         if name == "send_back":
