@@ -4,6 +4,7 @@ builders of upload files written with geopandas/pyogrio into ``tmp_path``."""
 from __future__ import annotations
 
 import io
+import warnings
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -64,7 +65,9 @@ def shapefile_zip(
     folder.mkdir(exist_ok=True)
     frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=crs)
     kwargs = {"encoding": encoding} if encoding else {}
-    frame.to_file(folder / "interventi.shp", driver="ESRI Shapefile", **kwargs)
+    with warnings.catch_warnings():  # DBF names are cut to 10 characters: that is the point
+        warnings.simplefilter("ignore")
+        frame.to_file(folder / "interventi.shp", driver="ESRI Shapefile", **kwargs)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for part in sorted(folder.iterdir()):
