@@ -12,8 +12,8 @@ import zipfile
 
 import geopandas as gpd
 import pyogrio
-from pyogrio.errors import DataSourceError
 import pytest
+from pyogrio.errors import DataSourceError
 from shapely.geometry import LineString, Point, Polygon
 
 from contributi.importers import messages as m
