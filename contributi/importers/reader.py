@@ -137,7 +137,8 @@ def _source_srid(filename: str, staged: Staged, frame, stated: int | None) -> in
         message = m.MISSING_PRJ if staged.fmt == "shapefile" else m.NO_CRS
         raise UserInputError(message.format(file=filename), field="srid")
     try:
-        epsg = CRS.from_user_input(frame.crs).to_epsg(min_confidence=70)
+        # A 3D CRS (e.g. EPSG:4979 for GeoJSON with heights) counts as its 2D base.
+        epsg = CRS.from_user_input(frame.crs).to_2d().to_epsg(min_confidence=70)
     except CRSError:
         epsg = None
     if epsg not in ALLOWED_SRIDS:
