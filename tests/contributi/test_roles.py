@@ -1,0 +1,212 @@
+"""Role boundaries in the pages, the API and the admin: anonymous users write nothing, an
+operator of Rho never writes Milano, CSRF is enforced; each refusal leaves the DB unchanged."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.contrib.auth.models import AnonymousUser, Group
+from django.test import Client
+from rest_framework.authtoken.models import Token
+
+from contributi.permissions import can_change, can_create_in, editable_records, is_reviewer
+from contributi.roles import AMMINISTRATORI, OPERATORI, REVISORI
+from rigenerazione.models import Intervento, PublicationState
+from tests.contributi.conftest import (
+    PASSWORD,
+    geojson_bytes,
+    intervento_rows,
+    snapshot,
+)
+from tests.contributi.helpers import post_upload
+
+pytestmark = pytest.mark.django_db
+
+SQUARE_IN_MILANO = {
+    "type": "Polygon",
+    "coordinates": [[[9.1722, 45.4607], [9.1742, 45.4607], [9.1742, 45.4627], [9.1722, 45.4607]]],
+}
+
+
+def test_migrate_creates_the_three_role_groups():
+    groups = {
+        g.name: set(g.permissions.values_list("codename", flat=True)) for g in Group.objects.all()
+    }
+    assert {OPERATORI, REVISORI, AMMINISTRATORI} <= set(groups)
+    assert "change_intervento" in groups[OPERATORI]
+    assert "review_contributions" not in groups[OPERATORI]
+    assert "review_contributions" in groups[REVISORI]
+
+
+def test_permission_module_answers_for_each_role(
+    operator_rho, reviewer, rho, milano, draft_rho, draft_milano
+):
+    assert can_create_in(operator_rho, {rho.pk})
+    assert not can_create_in(operator_rho, {milano.pk})
+    assert not can_create_in(operator_rho, {rho.pk, milano.pk})
+    assert can_change(operator_rho, draft_rho) and not can_change(operator_rho, draft_milano)
+    assert can_change(reviewer, draft_milano) and is_reviewer(reviewer)
+    assert not can_create_in(AnonymousUser(), {rho.pk})
+    assert not is_reviewer(operator_rho) and not is_reviewer(AnonymousUser())
+    assert list(editable_records(operator_rho, Intervento.objects.all())) == [draft_rho]
+
+
+def test_operator_cannot_change_own_record_while_under_review(operator_rho, draft_rho):
+    draft_rho.publication_state = PublicationState.IN_REVISIONE
+    assert not can_change(operator_rho, draft_rho)
+
+
+def test_anonymous_cannot_reach_contribution_pages(client, draft_rho):
+    for url in (
+        "/contributi/",
+        "/contributi/carica/",
+        f"/contributi/interventi/{draft_rho.pk}/modifica/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+
+
+def test_anonymous_cannot_upload_through_the_api(client, territorio):
+    before = snapshot()
+    response = post_upload(client, "a.geojson", geojson_bytes(intervento_rows(1)))
+    assert response.status_code in (401, 403)
+    assert snapshot() == before
+
+
+def test_anonymous_cannot_submit_or_publish(client, draft_rho):
+    before = snapshot()
+    assert client.post(f"/api/contributi/interventi/{draft_rho.pk}/pubblica/").status_code in (
+        401,
+        403,
+    )
+    assert client.post(f"/contributi/interventi/{draft_rho.pk}/invia/").status_code == 302
+    assert snapshot() == before
+
+
+def test_user_without_a_role_is_refused(client, django_user_model, territorio):
+    user = django_user_model.objects.create_user("nessuno", password=PASSWORD)
+    client.force_login(user)
+    assert client.get("/contributi/").status_code == 403
+    before = snapshot()
+    assert post_upload(client, "a.geojson", geojson_bytes(intervento_rows(1))).status_code == 403
+    assert snapshot() == before
+
+
+def test_operator_of_rho_cannot_edit_milano_in_the_ui(client, operator_rho, draft_milano):
+    client.force_login(operator_rho)
+    before = snapshot()
+    url = f"/contributi/interventi/{draft_milano.pk}/modifica/"
+    assert client.get(url).status_code == 404
+    response = client.post(url, {"title": "Preso", "stato": "concluso"})
+    assert response.status_code == 404
+    assert client.post(f"/contributi/interventi/{draft_milano.pk}/invia/").status_code == 404
+    assert snapshot() == before
+
+
+def test_operator_of_rho_cannot_edit_milano_through_the_api(client, operator_rho, draft_milano):
+    token = Token.objects.create(user=operator_rho)
+    api = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    before = snapshot()
+    response = api.patch(
+        f"/api/contributi/interventi/{draft_milano.pk}/",
+        json.dumps({"title": "Preso"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 404
+    response = api.post(f"/api/contributi/interventi/{draft_milano.pk}/invia/")
+    assert response.status_code == 404
+    assert snapshot() == before
+
+
+def test_operator_cannot_move_own_record_into_milano(client, operator_rho, draft_rho):
+    token = Token.objects.create(user=operator_rho)
+    api = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    before = snapshot()
+    response = api.patch(
+        f"/api/contributi/interventi/{draft_rho.pk}/",
+        json.dumps({"geometry": SQUARE_IN_MILANO}),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == (
+        "Elemento 1: ricade nel Comune di Milano, per cui non sei abilitato a inserire dati."
+    )
+    assert snapshot() == before
+    assert draft_rho.comuni.get().name == "Rho"
+
+
+def test_operator_edits_own_record_through_the_api_with_a_token(operator_rho, draft_rho):
+    token = Token.objects.create(user=operator_rho)
+    api = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = api.patch(
+        f"/api/contributi/interventi/{draft_rho.pk}/",
+        json.dumps({"title": "Nuovo titolo"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    draft_rho.refresh_from_db()
+    assert draft_rho.title == "Nuovo titolo"
+
+
+def test_csrf_is_enforced_on_session_posts(operator_rho, draft_rho):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(operator_rho)
+    before = snapshot()
+    response = client.post(f"/contributi/interventi/{draft_rho.pk}/invia/")
+    assert response.status_code == 403
+    response = post_upload(client, "a.geojson", geojson_bytes(intervento_rows(1)))
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
+    assert snapshot() == before
+
+
+@pytest.mark.urls("tests.contributi.admin_urls")
+def test_admin_scopes_operator_to_own_comuni(client, operator_rho, draft_rho, draft_milano):
+    operator_rho.is_staff = True
+    operator_rho.save()
+    client.force_login(operator_rho)
+    listing = client.get("/admin/rigenerazione/intervento/").content.decode()
+    assert "Bozza di Rho" in listing and "Bozza di Milano" not in listing
+    before = snapshot()
+    change = f"/admin/rigenerazione/intervento/{draft_milano.pk}/change/"
+    assert client.get(change).status_code in (302, 403, 404)
+    response = client.post(change, {"title": "Preso", "stato": "concluso"})
+    assert response.status_code in (302, 403, 404)
+    assert snapshot() == before
+
+
+@pytest.mark.urls("tests.contributi.admin_urls")
+def test_admin_refuses_operator_putting_own_record_in_milano(
+    client, operator_rho, draft_rho, milano
+):
+    operator_rho.is_staff = True
+    operator_rho.save()
+    client.force_login(operator_rho)
+    before = snapshot()
+    form = client.get(f"/admin/rigenerazione/intervento/{draft_rho.pk}/change/")
+    assert form.status_code == 200
+    assert f'value="{milano.pk}"' not in form.content.decode()  # not even offered
+    response = client.post(
+        f"/admin/rigenerazione/intervento/{draft_rho.pk}/change/",
+        {
+            "title": "Preso",
+            "stato": "in_corso",
+            "localizzazione": "area",
+            "geom": draft_rho.geom.wkt,
+            "comuni": [milano.pk],
+        },
+    )
+    assert response.status_code == 200  # the form comes back with the error
+    assert "Milano" not in [c.name for c in draft_rho.comuni.all()]
+    assert snapshot() == before
+
+
+@pytest.mark.urls("tests.contributi.admin_urls")
+def test_admin_lets_reviewer_see_every_comune(client, reviewer, draft_rho, draft_milano):
+    reviewer.is_staff = True
+    reviewer.save()
+    client.force_login(reviewer)
+    listing = client.get("/admin/rigenerazione/intervento/").content.decode()
+    assert "Bozza di Rho" in listing and "Bozza di Milano" in listing
