@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 urlpatterns = [
     path("api/", include("layers.urls")),
+    path("api/", include("rigenerazione.urls")),
     path("ogc/", include("layers.ogc.urls")),
     path("tiles/", include("layers.tile_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

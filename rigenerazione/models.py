@@ -18,7 +18,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.gis.geos import (
+    GEOSGeometry,
+    MultiLineString,
+    MultiPoint,
+    MultiPolygon,
+)
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -40,7 +47,67 @@ __all__ = [
     "StatoOpportunita",
     "Opportunita",
     "CUP_REGEX",
+    "as_multi",
+    "ERROR_GEOM_INVALID",
+    "ERROR_GEOM_EMPTY",
+    "ERROR_GEOM_KIND",
+    "ERROR_OUTSIDE_CMM",
+    "ERROR_FUNDING_OVER_COST",
+    "ERROR_FUNDING_WITHOUT_COST",
+    "ERROR_NO_COMUNE",
 ]
+
+ERROR_GEOM_INVALID = "{record}: la geometria non è valida ({reason})."
+ERROR_GEOM_EMPTY = "{record}: la geometria è vuota."
+ERROR_GEOM_KIND = "{record}: tipo di geometria non ammesso ({kind}); ammessi: {allowed}."
+ERROR_OUTSIDE_CMM = (
+    "{record}: la geometria esce dalla Città metropolitana di Milano (oltre i confini dei "
+    "suoi Comuni)."
+)
+ERROR_FUNDING_OVER_COST = (
+    "{record}: i finanziamenti ({total} €) superano il costo totale ({cost} €)."
+)
+ERROR_FUNDING_WITHOUT_COST = (
+    "{record}: indicare il costo totale prima dei finanziamenti (servono per le quote)."
+)
+ERROR_NO_COMUNE = "{record}: nessun Comune della Città metropolitana contiene la geometria."
+
+_MULTI = {
+    "Point": MultiPoint,
+    "LineString": MultiLineString,
+    "Polygon": MultiPolygon,
+}
+
+
+def as_multi(geom: GEOSGeometry) -> GEOSGeometry:
+    """Single geometries become multi (Point → MultiPoint, …); multi ones are returned as is."""
+    multi = _MULTI.get(geom.geom_type)
+    if multi is None:
+        return geom
+    return multi(geom.clone(), srid=geom.srid)
+
+
+def _record_label(kind: str, title: str) -> str:
+    return f"{kind} «{title or '?'}»"
+
+
+def geometry_errors(geom: GEOSGeometry | None, *, record: str, allowed: tuple[str, ...]) -> list:
+    """Messages for a geometry that is empty, of a kind not allowed, invalid or outside the CMM."""
+    from rigenerazione.sql import is_inside_cmm
+
+    if geom is None:
+        return []
+    if geom.empty:
+        return [ERROR_GEOM_EMPTY.format(record=record)]
+    if geom.geom_type not in allowed:
+        kind, allowed_text = geom.geom_type, ", ".join(allowed)
+        return [ERROR_GEOM_KIND.format(record=record, kind=kind, allowed=allowed_text)]
+    if not geom.valid:
+        return [ERROR_GEOM_INVALID.format(record=record, reason=geom.valid_reason)]
+    if not is_inside_cmm(geom):
+        return [ERROR_OUTSIDE_CMM.format(record=record)]
+    return []
+
 
 # Codice Unico di Progetto: 15 characters, e.g. C47H21001030001.
 CUP_REGEX = r"^[A-Z][0-9]{2}[A-Z][0-9]{11}$"
@@ -92,6 +159,15 @@ class Publishable(models.Model):
     source_url = models.URLField(_("link alla fonte"), max_length=500, blank=True)
     licence = models.CharField(_("licenza"), max_length=60, blank=True)
     data_updated_on = models.DateField(_("dato aggiornato al"), null=True, blank=True)
+    external_id = models.CharField(
+        _("identificativo esterno"),
+        max_length=80,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Chiave naturale dei record caricati da un importatore (es. dati di esempio)."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("inserito da"),
@@ -145,14 +221,24 @@ class Intervento(Publishable):
 
     title = models.CharField(_("titolo"), max_length=300)
     description = models.TextField(_("descrizione"), blank=True)
-    comuni = models.ManyToManyField(Comune, verbose_name=_("Comuni"), related_name="interventi")
+    comuni = models.ManyToManyField(
+        Comune,
+        verbose_name=_("Comuni"),
+        related_name="interventi",
+        blank=True,
+        help_text=_("Lasciare vuoto per ricavarli dalla geometria."),
+    )
     geom = models.GeometryField(
         _("geometria"),
         srid=STORAGE_SRID,
         help_text=_("MultiPolygon, MultiLineString o MultiPoint."),
     )
     localizzazione = models.CharField(
-        _("localizzazione"), max_length=10, choices=Localizzazione.choices
+        _("localizzazione"),
+        max_length=10,
+        choices=Localizzazione.choices,
+        blank=True,
+        help_text=_("Lasciare vuoto per ricavarla dal tipo di geometria."),
     )
     stato = models.CharField(
         _("stato"), max_length=12, choices=StatoIntervento.choices, db_index=True
@@ -220,6 +306,48 @@ class Intervento(Publishable):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self) -> None:
+        """Geometry multi, valid and inside the CMM; localizzazione from its kind; funding."""
+        super().clean()
+        record = _record_label(str(_("Intervento")), self.title)
+        if self.geom is not None:
+            self.geom = as_multi(self.geom)
+            if self.geom.srid is None:
+                self.geom.srid = STORAGE_SRID
+        errors = geometry_errors(self.geom, record=record, allowed=INTERVENTO_GEOMETRIES)
+        if errors:
+            raise ValidationError({"geom": errors})
+        if self.geom is not None and not self.localizzazione:
+            self.localizzazione = LOCALIZZAZIONE_OF_GEOMETRY[self.geom.geom_type]
+        if self.pk:
+            amounts = self.finanziamenti.values_list("importo", flat=True)
+            funding_errors(record, list(amounts), self.costo_totale)
+
+    def funding_total(self) -> Decimal:
+        """Sum of the funding rows (from the prefetch cache when there is one)."""
+        return sum((f.importo for f in self.finanziamenti.all()), Decimal("0"))
+
+
+def funding_errors(record: str, amounts: list[Decimal], cost: Decimal | None) -> None:
+    """Raise ValidationError when the funding amounts exceed the total cost (or have none)."""
+    total = sum(amounts, Decimal("0"))
+    if not amounts or total == 0:
+        return
+    if cost is None:
+        raise ValidationError({"costo_totale": ERROR_FUNDING_WITHOUT_COST.format(record=record)})
+    if total > cost:
+        raise ValidationError(
+            {"costo_totale": ERROR_FUNDING_OVER_COST.format(record=record, total=total, cost=cost)}
+        )
+
+
+INTERVENTO_GEOMETRIES = ("MultiPolygon", "MultiLineString", "MultiPoint")
+LOCALIZZAZIONE_OF_GEOMETRY = {
+    "MultiPolygon": Localizzazione.AREA,
+    "MultiLineString": Localizzazione.LINEA,
+    "MultiPoint": Localizzazione.PUNTO,
+}
+
 
 class FonteFinanziamento(models.TextChoices):
     PNRR = "pnrr", _("PNRR")
@@ -269,6 +397,23 @@ class Finanziamento(models.Model):
     def __str__(self) -> str:
         return f"{self.get_fonte_display()}: {self.importo} €"
 
+    def clean(self) -> None:
+        """The intervento's funding, this row included, must not exceed its total cost."""
+        super().clean()
+        if self.intervento_id is None or self.importo is None:
+            return
+        others = self.intervento.finanziamenti.exclude(pk=self.pk).values_list("importo", flat=True)
+        record = _record_label(str(_("Intervento")), self.intervento.title)
+        funding_errors(record, [*others, self.importo], self.intervento.costo_totale)
+
+    @property
+    def quota(self) -> float | None:
+        """Share of the intervento's total cost (0–1), derived; None without a cost."""
+        cost = self.intervento.costo_totale
+        if not cost:
+            return None
+        return round(float(self.importo / cost), 4)
+
 
 class TipoOpportunita(models.TextChoices):
     INCUBATORE_REMIX = "incubatore_remix", _("Area dell'incubatore metropolitano Re.mix")
@@ -295,7 +440,12 @@ class Opportunita(Publishable):
         _("tipo"), max_length=24, choices=TipoOpportunita.choices, db_index=True
     )
     comune = models.ForeignKey(
-        Comune, verbose_name=_("Comune"), related_name="opportunita", on_delete=models.PROTECT
+        Comune,
+        verbose_name=_("Comune"),
+        related_name="opportunita",
+        on_delete=models.PROTECT,
+        blank=True,
+        help_text=_("Lasciare vuoto per ricavarlo dalla geometria."),
     )
     geom = models.MultiPolygonField(_("perimetro"), srid=STORAGE_SRID)
     superficie_m2 = models.FloatField(_("superficie (m²)"), editable=False, default=0)
@@ -321,6 +471,36 @@ class Opportunita(Publishable):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        """Store the perimeter as multi and recompute the surface in PostGIS (metric CRS)."""
+        from rigenerazione.sql import opportunita_areas_refresh
+
+        if self.geom is not None:
+            self.geom = as_multi(self.geom)
+        super().save(*args, **kwargs)
+        opportunita_areas_refresh([self.pk])
+        self.superficie_m2 = (
+            type(self).objects.filter(pk=self.pk).values_list("superficie_m2", flat=True).get()
+        )
+
+    def clean(self) -> None:
+        """Perimeter multi, valid and inside the CMM; the Comune found spatially if not given."""
+        from rigenerazione.sql import main_comune_id_of_geometry
+
+        super().clean()
+        record = _record_label(str(_("Opportunità")), self.title)
+        if self.geom is not None:
+            self.geom = as_multi(self.geom)
+            if self.geom.srid is None:
+                self.geom.srid = STORAGE_SRID
+        errors = geometry_errors(self.geom, record=record, allowed=("MultiPolygon",))
+        if errors:
+            raise ValidationError({"geom": errors})
+        if self.geom is not None and self.comune_id is None:
+            self.comune_id = main_comune_id_of_geometry(self.geom)
+            if self.comune_id is None:
+                raise ValidationError({"comune": ERROR_NO_COMUNE.format(record=record)})
 
     @property
     def superficie_ha(self) -> float:
