@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -24,13 +24,14 @@ from django.utils.translation import gettext_lazy as _
 from contributi.importers import UploadReport
 from contributi.importers import messages as m
 from contributi.permissions import can_change, can_create_in, can_review
-from layers.srid import METRIC_SRID
 from remix.errors import UserInputError
-from rigenerazione.models import (
-    Finanziamento,
-    Intervento,
-    Opportunita,
-    PublicationState,
+from rigenerazione.models import Opportunita, PublicationState
+from rigenerazione.services import (
+    FinanziamentoInput,
+    intervento_create,
+    intervento_update,
+    opportunita_create,
+    opportunita_update,
 )
 
 __all__ = [
@@ -51,6 +52,9 @@ __all__ = [
 NOT_ALLOWED = _("Non hai i permessi per modificare questo record.")
 WRONG_STATE = _("Il record «{record}» è «{state}»: questa azione non è possibile ora.")
 COMMENT_REQUIRED = _("Scrivi una nota per il Comune: spiega che cosa va corretto.")
+FEATURE_REFUSED = _(
+    "Elemento {feature}: non può essere salvato ({reason}). Nessun dato è stato salvato."
+)
 UNKNOWN_VERSION = _("La versione richiesta non esiste nello storico di questo record.")
 
 
@@ -68,65 +72,49 @@ def upload_commit(*, report: UploadReport, user) -> list[Model]:
             # The report was built for this user; permissions are checked again at write time.
             if not can_create_in(user, {c.pk for c in feature.comuni}):
                 raise PermissionDenied(NOT_ALLOWED)
-            if report.target.key == "opportunita":
-                created.append(_opportunita_create(feature, user=user, source=source))
-            else:
-                created.append(_intervento_create(feature, user=user, source=source))
+            try:
+                created.append(_feature_create(report.target.key, feature, user, source))
+            except ValidationError as exc:
+                # A rule of the domain services the report did not foresee: name the feature.
+                raise UserInputError(
+                    FEATURE_REFUSED.format(feature=feature.number, reason=" ".join(exc.messages)),
+                    field="file",
+                ) from exc
     return created
 
 
-def _common(feature, user, source: str) -> dict:
-    return {
+def _feature_create(target_key: str, feature, user, source: str) -> Model:
+    values = feature.values
+    common = {
+        "title": values["title"],
+        "geom": feature.geom,
+        "stato": values["stato"],
+        "description": values.get("description", ""),
         "publication_state": PublicationState.BOZZA,
         "created_by": user,
         "source": source,
-        "geom": feature.geom,
-        "title": feature.values["title"],
-        "description": feature.values.get("description", ""),
-        "stato": feature.values["stato"],
     }
-
-
-def _intervento_create(feature, *, user, source: str) -> Intervento:
-    values = feature.values
-    record = Intervento(
-        **_common(feature, user, source),
-        localizzazione=values["localizzazione"],
-        anno_inizio=values.get("anno_inizio"),
-        anno_fine=values.get("anno_fine"),
-        costo_totale=values.get("costo_totale"),
-        soggetto_attuatore=values.get("soggetto_attuatore", ""),
-        cup=values.get("cup") or None,
-        tipologia=values.get("tipologia", ""),
-    )
-    record.full_clean()
-    record.save()
-    record.comuni.set(feature.comuni)
+    if target_key == "opportunita":
+        extra = {k: values[k] for k in ("riferimento_pgt", "atto_numero") if k in values}
+        return opportunita_create(**common, tipo=values["tipo"], comune=feature.comuni[0], **extra)
+    fundings = []
     if values.get("fonte") and values.get("importo_finanziato") is not None:
-        funding = Finanziamento(
-            intervento=record,
-            fonte=values["fonte"],
-            importo=values["importo_finanziato"],
-            misura=values.get("misura", ""),
+        fundings.append(
+            FinanziamentoInput(
+                fonte=values["fonte"],
+                importo=values["importo_finanziato"],
+                misura=values.get("misura", ""),
+            )
         )
-        funding.full_clean()
-        funding.save()
-    return record
-
-
-def _opportunita_create(feature, *, user, source: str) -> Opportunita:
-    values = feature.values
-    record = Opportunita(
-        **_common(feature, user, source),
-        tipo=values["tipo"],
-        comune=feature.comuni[0],
-        riferimento_pgt=values.get("riferimento_pgt", ""),
-        atto_numero=values.get("atto_numero", ""),
+    names = ("anno_inizio", "anno_fine", "costo_totale", "soggetto_attuatore", "cup", "tipologia")
+    extra = {k: values[k] for k in names if k in values}
+    return intervento_create(
+        **common,
+        localizzazione=values["localizzazione"],
+        comuni=feature.comuni,
+        finanziamenti=fundings,
+        **extra,
     )
-    record.superficie_m2 = feature.geom.transform(METRIC_SRID, clone=True).area
-    record.full_clean()
-    record.save()
-    return record
 
 
 def _require_state(record, *states: str) -> None:
@@ -245,21 +233,24 @@ def record_update(*, record, user, values: dict, geojson: str | None = None):
     """Save an edit of attributes and, optionally, geometry; checks both the record's current
     Comuni and the new ones against the user's rights."""
     record_mark_edited(record=record, user=user)
-    target_key = "opportunita" if isinstance(record, Opportunita) else "interventi"
+    changes = dict(values, publication_state=record.publication_state)
+    is_opportunita = isinstance(record, Opportunita)
     comuni = None
     if geojson:
-        record.geom, comuni, localizzazione = geometry_from_geojson(
-            geojson, target_key=target_key, user=user
+        geom, comuni, localizzazione = geometry_from_geojson(
+            geojson, target_key="opportunita" if is_opportunita else "interventi", user=user
         )
-        if target_key == "opportunita":
-            record.comune = comuni[0]
-            record.superficie_m2 = record.geom.transform(METRIC_SRID, clone=True).area
-        elif record.localizzazione != "comunale":
-            record.localizzazione = localizzazione
-    for name, value in values.items():
-        setattr(record, name, value)
-    record.full_clean()
-    _save(record, "Modificato")
-    if comuni is not None and target_key == "interventi":
-        record.comuni.set(comuni)
+        changes["geom"] = geom
+        if not is_opportunita and record.localizzazione != "comunale":
+            changes["localizzazione"] = localizzazione
+    record._change_reason = "Modificato"
+    try:
+        if is_opportunita:
+            if comuni:
+                changes["comune"] = comuni[0]
+            record = opportunita_update(opportunita=record, **changes)
+        else:
+            record = intervento_update(intervento=record, comuni=comuni, **changes)
+    except ValidationError as exc:
+        raise UserInputError(" ".join(exc.messages), field="geom") from exc
     return record

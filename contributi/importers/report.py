@@ -24,6 +24,7 @@ from layers.models import Comune
 from layers.srid import STORAGE_SRID
 from remix.errors import UserInputError
 from rigenerazione.models import CUP_REGEX, Intervento
+from rigenerazione.sql import comuni_ids_of_geometry, is_inside_cmm, main_comune_id_of_geometry
 
 __all__ = ["FeatureReport", "UploadReport", "build_report", "check_geometry", "check_place"]
 
@@ -193,22 +194,23 @@ def _repaired(geom: BaseGeometry, family: str) -> BaseGeometry | None:
 
 
 def check_place(report: FeatureReport, spec: Target, user) -> None:
+    """Inside the CMM, in which Comuni (computed by :mod:`rigenerazione.sql`, the one place
+    that derives them), and are those the user's?"""
     geom = report.geom
-    if spec.polygons_only:
-        point = geom.point_on_surface
-        comuni = list(
-            Comune.objects.filter(geom__intersects=point).only("pk", "name", "istat_code")
-        )
-    else:
-        comuni = list(
-            Comune.objects.filter(geom__intersects=geom)
-            .exclude(geom__touches=geom)
-            .only("pk", "name", "istat_code")
-        )
-    if not comuni:
+    if not is_inside_cmm(geom):
         report.errors.append(str(m.F_OUTSIDE_CMM.format(feature=report.number)))
         return
-    report.comuni = comuni[:1] if spec.polygons_only else comuni
+    if spec.polygons_only:
+        main = main_comune_id_of_geometry(geom)
+        ids = [main] if main is not None else []
+    else:
+        ids = comuni_ids_of_geometry(geom)
+    report.comuni = list(
+        Comune.objects.filter(pk__in=ids).only("pk", "name", "istat_code").order_by("istat_code")
+    )
+    if not report.comuni:
+        report.errors.append(str(m.F_OUTSIDE_CMM.format(feature=report.number)))
+        return
     if is_reviewer(user):
         return
     foreign = [c.name for c in report.comuni if c.pk not in operator_comuni_ids(user)]
