@@ -28,6 +28,7 @@ from remix.errors import UserInputError
 from rigenerazione.models import Opportunita, PublicationState
 from rigenerazione.services import (
     FinanziamentoInput,
+    intervento_comuni_refresh,
     intervento_create,
     intervento_update,
     opportunita_create,
@@ -184,7 +185,11 @@ def record_restore(*, record, user, history_id: int):
         raise UserInputError(str(UNKNOWN_VERSION), field="history_id") from exc
     restored = version.instance
     restored._change_reason = f"Ripristinata la versione del {version.history_date:%d/%m/%Y %H:%M}"
-    restored.save()
+    with transaction.atomic():
+        restored.save()
+        if not isinstance(restored, Opportunita):
+            # The Comuni are not versioned: they are derived again from the restored geometry.
+            intervento_comuni_refresh(intervento=restored)
     return restored
 
 
