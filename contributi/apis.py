@@ -15,6 +15,8 @@ import json
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -42,6 +44,11 @@ class UploadApi(APIView):
     permission_classes = [IsContributor]
     parser_classes = [MultiPartParser, FormParser]
 
+    @extend_schema(
+        request={"multipart/form-data": UploadInput},
+        responses=OpenApiTypes.OBJECT,
+        summary="Carica un file: rapporto per elemento e, con commit, bozze",
+    )
     def post(self, request):
         data = UploadInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -94,6 +101,11 @@ class RecordApi(APIView):
     permission_classes = [CanChangeRecord]
     parser_classes = [JSONParser]
 
+    @extend_schema(
+        request=RecordInput,
+        responses=OpenApiTypes.OBJECT,
+        summary="Modifica attributi e geometria di un record (torna bozza)",
+    )
     def patch(self, request, target_key: str, pk: int):
         record = _record(request, target_key, pk, self)
         data = RecordInput(data=request.data)
@@ -113,6 +125,11 @@ class RecordActionApi(APIView):
     permission_classes = [IsContributor]
     parser_classes = [JSONParser, FormParser]
 
+    @extend_schema(
+        request=None,
+        responses=OpenApiTypes.OBJECT,
+        summary="invia | pubblica | rinvia (review_comment) | ritira",
+    )
     def post(self, request, target_key: str, pk: int, action: str):
         record = _record(request, target_key, pk, self)
         name = ACTIONS.get(action)

@@ -312,7 +312,8 @@ def test_missing_crs_is_refused_unless_stated(api, tmp_path):
     before = snapshot()
     frame = gpd.GeoDataFrame(intervento_rows(1), geometry="geometry", crs=None)
     path = tmp_path / "nocrs.gpkg"
-    frame.to_file(path, driver="GPKG")
+    with pytest.warns(UserWarning, match="'crs' was not provided"):
+        frame.to_file(path, driver="GPKG")
     data = path.read_bytes()
     assert_refused(post_upload(api, "nocrs.gpkg", data), m.NO_CRS.format(file="nocrs.gpkg"), before)
     response = post_upload(api, "nocrs.gpkg", data, commit=False, srid=4326)
