@@ -307,7 +307,7 @@ class Intervento(Publishable):
         return self.title
 
     def clean(self) -> None:
-        """Geometry multi, valid and inside the CMM; localizzazione from its kind; funding."""
+        """Geometry multi, valid and inside the CMM; localizzazione from its kind."""
         super().clean()
         record = _record_label(str(_("Intervento")), self.title)
         if self.geom is not None:
@@ -319,9 +319,17 @@ class Intervento(Publishable):
             raise ValidationError({"geom": errors})
         if self.geom is not None and not self.localizzazione:
             self.localizzazione = LOCALIZZAZIONE_OF_GEOMETRY[self.geom.geom_type]
-        if self.pk:
-            amounts = self.finanziamenti.values_list("importo", flat=True)
-            funding_errors(record, list(amounts), self.costo_totale)
+
+    def validate_funding(self, amounts: list[Decimal] | None = None) -> None:
+        """Raise ValidationError when funding exceeds the total cost.
+
+        ``amounts`` are the rows about to be saved (an admin formset, a service); by default
+        the stored rows. Not part of :meth:`clean`, because the rows and the cost are edited
+        together (admin inline, services) and must be checked together.
+        """
+        if amounts is None:
+            amounts = list(self.finanziamenti.values_list("importo", flat=True)) if self.pk else []
+        funding_errors(_record_label(str(_("Intervento")), self.title), amounts, self.costo_totale)
 
     def funding_total(self) -> Decimal:
         """Sum of the funding rows (from the prefetch cache when there is one)."""
@@ -396,15 +404,6 @@ class Finanziamento(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_fonte_display()}: {self.importo} €"
-
-    def clean(self) -> None:
-        """The intervento's funding, this row included, must not exceed its total cost."""
-        super().clean()
-        if self.intervento_id is None or self.importo is None:
-            return
-        others = self.intervento.finanziamenti.exclude(pk=self.pk).values_list("importo", flat=True)
-        record = _record_label(str(_("Intervento")), self.intervento.title)
-        funding_errors(record, [*others, self.importo], self.intervento.costo_totale)
 
     @property
     def quota(self) -> float | None:

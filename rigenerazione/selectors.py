@@ -34,7 +34,7 @@ __all__ = [
     "opportunita_hectares_by_group",
 ]
 
-# group_by value → (ORM path of the Comune seen from a funding row / an opportunità).
+# Accepted values of the aggregates' ``group_by`` parameter.
 GROUPS = ("zona", "comune")
 
 

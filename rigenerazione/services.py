@@ -27,7 +27,6 @@ from rigenerazione.models import (
     Intervento,
     Opportunita,
     as_multi,
-    funding_errors,
 )
 from rigenerazione.sql import comuni_ids_of_geometry
 
@@ -113,8 +112,7 @@ def _finanziamenti_replace(
     intervento: Intervento, finanziamenti: Iterable[FinanziamentoInput]
 ) -> None:
     rows = list(finanziamenti)
-    record = f"Intervento «{intervento.title}»"
-    funding_errors(record, [Decimal(str(r.importo)) for r in rows], intervento.costo_totale)
+    intervento.validate_funding([Decimal(str(r.importo)) for r in rows])
     intervento.finanziamenti.all().delete()
     for row in rows:
         funding = Finanziamento(
@@ -152,6 +150,7 @@ def intervento_create(
         intervento.comuni.set(comuni)
     _finanziamenti_replace(intervento, finanziamenti)
     intervento.full_clean()
+    intervento.validate_funding()
     return intervento
 
 
@@ -188,6 +187,7 @@ def intervento_update(
     if finanziamenti is not None:
         _finanziamenti_replace(intervento, finanziamenti)
     intervento.full_clean()
+    intervento.validate_funding()
     return intervento
 
 

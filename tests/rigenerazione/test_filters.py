@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.http import QueryDict
 
@@ -94,3 +96,13 @@ def test_bad_filter_value_is_a_user_error_naming_the_parameter(tiny_world, query
 def test_layers_declare_search_fields():
     assert registry.get("interventi").search_fields == ("title",)
     assert registry.get("opportunita").search_fields == ("title",)
+
+
+def test_the_publishing_engine_serves_the_layers_with_the_same_filters(client, tiny_world):
+    # The engine's GeoJSON download applies InterventoFilter: PNRR money in Nord Ovest.
+    response = client.get("/api/layers/interventi/download.geojson?fonte=pnrr&zona=nord-ovest")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+
+    assert response.status_code == 200
+    titles = [f["properties"]["title"] for f in json.loads(body)["features"]]
+    assert titles == [PIAZZA]

@@ -157,16 +157,6 @@ def test_lowering_the_cost_below_existing_funding_is_rejected_and_nothing_change
     assert list(stored.finanziamenti.values_list("importo", flat=True)) == [Decimal("800")]
 
 
-def test_funding_row_added_in_admin_style_is_checked_against_the_cost(territorio):
-    intervento = _intervento(
-        costo_totale=Decimal("1000"), finanziamenti=[FinanziamentoInput("pnrr", Decimal("800"))]
-    )
-    extra = Finanziamento(intervento=intervento, fonte="privato", importo=Decimal("300"))
-
-    with pytest.raises(ValidationError):
-        extra.full_clean()
-
-
 def test_replacing_funding_and_cost_together_is_accepted(territorio):
     intervento = _intervento(
         costo_totale=Decimal("1000"), finanziamenti=[FinanziamentoInput("pnrr", Decimal("800"))]
