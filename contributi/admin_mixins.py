@@ -16,6 +16,7 @@ from contributi.permissions import (
     editable_records,
     is_reviewer,
     operator_comuni_ids,
+    record_comuni_ids,
 )
 from contributi.services import NOT_ALLOWED, record_mark_edited
 from layers.models import Comune
@@ -60,15 +61,21 @@ class ComuneScopedAdminMixin:
     def save_model(self, request, obj, form, change) -> None:
         if change:
             record_mark_edited(record=obj, user=request.user)
-        comune = getattr(obj, "comune_id", None)
-        if comune is not None and not can_create_in(request.user, {comune}):
-            raise PermissionDenied(NOT_ALLOWED)
         if not change and not obj.created_by_id:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
-    def save_related(self, request, form, formsets, change) -> None:
-        comuni = form.cleaned_data.get("comuni")
-        if comuni is not None and not can_create_in(request.user, {c.pk for c in comuni}):
+    def _check_stored(self, request, obj) -> None:
+        # Runs inside the admin's transaction after save_model and save_related (including
+        # a subclass's own save_related that derives the Comuni from a moved geometry), so
+        # raising here rolls the whole change back.
+        if not can_create_in(request.user, record_comuni_ids(obj)):
             raise PermissionDenied(NOT_ALLOWED)
-        super().save_related(request, form, formsets, change)
+
+    def response_add(self, request, obj, *args, **kwargs):
+        self._check_stored(request, obj)
+        return super().response_add(request, obj, *args, **kwargs)
+
+    def response_change(self, request, obj):
+        self._check_stored(request, obj)
+        return super().response_change(request, obj)
