@@ -171,13 +171,27 @@ def staff_operator(operator_rho):
 
 def admin_form(record, **changes) -> dict:
     data = {
-        "title": record.title, "description": "", "stato": record.stato, "tipologia": "",
-        "cup": "", "geom": record.geom.geojson, "localizzazione": record.localizzazione,
-        "comuni": [c.pk for c in record.comuni.all()], "anno_inizio": "", "anno_fine": "",
-        "costo_totale": str(record.costo_totale), "soggetto_attuatore": "", "links": "[]",
-        "source": "", "source_url": "", "licence": "", "data_updated_on": "",
-        "finanziamenti-TOTAL_FORMS": "0", "finanziamenti-INITIAL_FORMS": "0",
-        "finanziamenti-MIN_NUM_FORMS": "0", "finanziamenti-MAX_NUM_FORMS": "1000",
+        "title": record.title,
+        "description": "",
+        "stato": record.stato,
+        "tipologia": "",
+        "cup": "",
+        "geom": record.geom.geojson,
+        "localizzazione": record.localizzazione,
+        "comuni": [c.pk for c in record.comuni.all()],
+        "anno_inizio": "",
+        "anno_fine": "",
+        "costo_totale": str(record.costo_totale),
+        "soggetto_attuatore": "",
+        "links": "[]",
+        "source": "",
+        "source_url": "",
+        "licence": "",
+        "data_updated_on": "",
+        "finanziamenti-TOTAL_FORMS": "0",
+        "finanziamenti-INITIAL_FORMS": "0",
+        "finanziamenti-MIN_NUM_FORMS": "0",
+        "finanziamenti-MAX_NUM_FORMS": "1000",
     }
     data.update(changes)
     return data

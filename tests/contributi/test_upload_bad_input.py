@@ -418,3 +418,21 @@ def test_one_bad_feature_stores_nothing(api):
     body = response.json()
     assert [f["ok"] for f in body["features"]] == [True, True, False]
     assert snapshot() == before
+
+
+def test_oversized_upload_is_not_kept_by_the_upload_handler(api, settings):
+    """Above the limit the view receives an empty stand-in with the real size."""
+    settings.REMIX_UPLOAD_MAX_BYTES = 1024 * 1024
+    from contributi.uploadhandlers import SizeLimitedUploadHandler
+
+    handler = SizeLimitedUploadHandler()
+    handler.new_file("file", "grande.geojson", "application/json", 3 * 1024 * 1024)
+    kept = [handler.receive_data_chunk(b"x" * 65536, i * 65536) for i in range(48)]
+    assert sum(len(chunk) for chunk in kept if chunk) == 1024 * 1024
+    stand_in = handler.file_complete(3 * 1024 * 1024)
+    assert (stand_in.size, stand_in.read()) == (3 * 1024 * 1024, b"")
+    before = snapshot()
+    response = post_upload(api, "grande.geojson", b"x" * (3 * 1024 * 1024))
+    assert_refused(
+        response, m.TOO_LARGE.format(file="grande.geojson", size="3,0", limit="1,0"), before
+    )

@@ -197,3 +197,22 @@ def test_history_page_shows_who_changed_what_and_restores(
 def test_operator_cannot_see_history(client, operator_rho, draft_rho):
     client.force_login(operator_rho)
     assert client.get(f"/contributi/interventi/{draft_rho.pk}/storico/").status_code == 403
+
+
+def test_dashboard_query_count_does_not_grow_with_records(
+    client, reviewer, rho, django_assert_max_num_queries
+):
+    for i in range(12):
+        make_intervento(
+            rho,
+            RHO_POINT,
+            title=f"Parco {i}",
+            state=PublicationState.IN_REVISIONE if i % 2 else PublicationState.BOZZA,
+        )
+    client.force_login(reviewer)
+    # session, user, permissions (2), operator's Comuni, two record lists, two review queues
+    # with the interventi's Comuni prefetched: a fixed number whatever the record count.
+    with django_assert_max_num_queries(12):
+        response = client.get("/contributi/")
+    assert response.status_code == 200
+    assert response.content.decode().count('data-record="interventi-') == 12 + 6
