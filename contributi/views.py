@@ -5,6 +5,7 @@ edit on the map and history. Thin: each view checks the user through
 from __future__ import annotations
 
 import secrets
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -66,9 +67,18 @@ def dashboard(request):
     return render(request, "contributi/dashboard.html", context)
 
 
+STAGING_MAX_AGE_S = 24 * 3600
+
+
 def _staging_dir() -> Path:
+    """The private folder (outside static and media) of uploads awaiting confirmation;
+    files left unconfirmed for a day are removed."""
     folder = Path(settings.BASE_DIR) / "var" / "uploads"
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    cutoff = time.time() - STAGING_MAX_AGE_S
+    for stale in folder.glob("*.bin"):
+        if stale.stat().st_mtime < cutoff:
+            stale.unlink(missing_ok=True)
     return folder
 
 

@@ -436,3 +436,22 @@ def test_oversized_upload_is_not_kept_by_the_upload_handler(api, settings):
     assert_refused(
         response, m.TOO_LARGE.format(file="grande.geojson", size="3,0", limit="1,0"), before
     )
+
+
+def test_geometry_collection_is_the_wrong_type(api):
+    before = snapshot()
+    from shapely.geometry import GeometryCollection
+
+    rows = intervento_rows(1)
+    rows[0]["geometry"] = GeometryCollection([Point(*RHO_POINT), square(*RHO_POINT)])
+    response = post_upload(api, "collezione.geojson", geojson_bytes(rows))
+    assert_feature_error(
+        response,
+        m.F_WRONG_TYPE.format(
+            feature=1,
+            type="GeometryCollection",
+            model="Interventi",
+            wanted="punti, linee o poligoni",
+        ),
+        before,
+    )

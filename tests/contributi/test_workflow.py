@@ -216,3 +216,22 @@ def test_dashboard_query_count_does_not_grow_with_records(
         response = client.get("/contributi/")
     assert response.status_code == 200
     assert response.content.decode().count('data-record="interventi-') == 12 + 6
+
+
+def test_operator_redraws_an_opportunita_and_its_surface_is_recomputed(
+    operator_rho, opportunita_rho
+):
+    x, y = RHO_POINT
+    square = {
+        "type": "Polygon",
+        "coordinates": [[[x, y], [x + 0.004, y], [x + 0.004, y + 0.002], [x, y + 0.002], [x, y]]],
+    }
+    import json
+
+    services.record_update(
+        record=opportunita_rho, user=operator_rho, values={}, geojson=json.dumps(square)
+    )
+    opportunita_rho.refresh_from_db()
+    assert opportunita_rho.comune.name == "Rho"
+    # 0.004° × 0.002° at 45.53°N ≈ 312 m × 222 m ≈ 69 400 m² (twice the first square).
+    assert opportunita_rho.superficie_m2 == pytest.approx(69_400, rel=0.02)
