@@ -257,5 +257,6 @@ def record_update(*, record, user, values: dict, geojson: str | None = None):
         else:
             record = intervento_update(intervento=record, comuni=comuni, **changes)
     except ValidationError as exc:
-        raise UserInputError(" ".join(exc.messages), field="geom") from exc
+        fields = list(getattr(exc, "message_dict", {}) or [])
+        raise UserInputError(" ".join(exc.messages), field=fields[0] if fields else None) from exc
     return record

@@ -8,6 +8,7 @@ import json
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
 from django.test import Client
+from django.utils.html import escape
 from rest_framework.authtoken.models import Token
 
 from contributi.permissions import can_change, can_create_in, editable_records, is_reviewer
@@ -254,3 +255,36 @@ def test_admin_lets_reviewer_see_every_comune(client, reviewer, draft_rho, draft
     client.force_login(reviewer)
     listing = client.get("/admin/rigenerazione/intervento/").content.decode()
     assert "Bozza di Rho" in listing and "Bozza di Milano" in listing
+
+
+def test_operator_of_two_comuni_may_write_across_both(rho, territorio):
+    from tests.contributi.conftest import _operator
+
+    pero = territorio.get(name="Pero")
+    user = _operator("op-rho-pero", rho, pero)
+    assert can_create_in(user, {rho.pk, pero.pk})
+    assert not can_create_in(user, {rho.pk, territorio.get(name="Milano").pk})
+
+
+def test_api_edit_with_a_bad_value_names_the_field(operator_rho, draft_rho):
+    token = Token.objects.create(user=operator_rho)
+    api = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    before = snapshot()
+    response = api.patch(
+        f"/api/contributi/interventi/{draft_rho.pk}/",
+        json.dumps({"stato": "finito"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["field"] == "stato"
+    assert snapshot() == before
+
+
+def test_commit_without_a_staged_upload_stores_nothing(client, operator_rho):
+    from contributi.importers import messages as m
+
+    client.force_login(operator_rho)
+    before = snapshot()
+    response = client.post("/contributi/carica/conferma/", {"token": "0" * 32}, follow=True)
+    assert escape(m.NOTHING_TO_COMMIT) in response.content.decode()
+    assert snapshot() == before
