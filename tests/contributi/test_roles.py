@@ -286,5 +286,5 @@ def test_commit_without_a_staged_upload_stores_nothing(client, operator_rho):
     client.force_login(operator_rho)
     before = snapshot()
     response = client.post("/contributi/carica/conferma/", {"token": "0" * 32}, follow=True)
-    assert escape(m.NOTHING_TO_COMMIT) in response.content.decode()
+    assert escape(str(m.NOTHING_TO_COMMIT)) in response.content.decode()
     assert snapshot() == before
