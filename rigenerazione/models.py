@@ -9,7 +9,8 @@ applications — the boundary of their Comune(i), flagged ``comunale`` and never
 a project perimeter.
 
 Derived values (surfaces, funding shares, the Comune of a geometry) are computed by
-:mod:`rigenerazione.services`, never typed in.
+:mod:`rigenerazione.services` and :mod:`rigenerazione.sql` (in PostGIS), never typed in; the
+rules and their messages live in :mod:`rigenerazione.rules`.
 """
 
 from __future__ import annotations
@@ -18,12 +19,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.gis.db import models
-from django.contrib.gis.geos import (
-    GEOSGeometry,
-    MultiLineString,
-    MultiPoint,
-    MultiPolygon,
-)
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
@@ -32,6 +27,13 @@ from simple_history.models import HistoricalRecords
 
 from layers.models import Comune
 from layers.srid import STORAGE_SRID
+from rigenerazione.rules import (
+    ERROR_NO_COMUNE,
+    as_multi,
+    funding_errors,
+    geometry_errors,
+    record_label,
+)
 
 __all__ = [
     "PublicationState",
@@ -47,67 +49,7 @@ __all__ = [
     "StatoOpportunita",
     "Opportunita",
     "CUP_REGEX",
-    "as_multi",
-    "ERROR_GEOM_INVALID",
-    "ERROR_GEOM_EMPTY",
-    "ERROR_GEOM_KIND",
-    "ERROR_OUTSIDE_CMM",
-    "ERROR_FUNDING_OVER_COST",
-    "ERROR_FUNDING_WITHOUT_COST",
-    "ERROR_NO_COMUNE",
 ]
-
-ERROR_GEOM_INVALID = "{record}: la geometria non è valida ({reason})."
-ERROR_GEOM_EMPTY = "{record}: la geometria è vuota."
-ERROR_GEOM_KIND = "{record}: tipo di geometria non ammesso ({kind}); ammessi: {allowed}."
-ERROR_OUTSIDE_CMM = (
-    "{record}: la geometria esce dalla Città metropolitana di Milano (oltre i confini dei "
-    "suoi Comuni)."
-)
-ERROR_FUNDING_OVER_COST = (
-    "{record}: i finanziamenti ({total} €) superano il costo totale ({cost} €)."
-)
-ERROR_FUNDING_WITHOUT_COST = (
-    "{record}: indicare il costo totale prima dei finanziamenti (servono per le quote)."
-)
-ERROR_NO_COMUNE = "{record}: nessun Comune della Città metropolitana contiene la geometria."
-
-_MULTI = {
-    "Point": MultiPoint,
-    "LineString": MultiLineString,
-    "Polygon": MultiPolygon,
-}
-
-
-def as_multi(geom: GEOSGeometry) -> GEOSGeometry:
-    """Single geometries become multi (Point → MultiPoint, …); multi ones are returned as is."""
-    multi = _MULTI.get(geom.geom_type)
-    if multi is None:
-        return geom
-    return multi(geom.clone(), srid=geom.srid)
-
-
-def _record_label(kind: str, title: str) -> str:
-    return f"{kind} «{title or '?'}»"
-
-
-def geometry_errors(geom: GEOSGeometry | None, *, record: str, allowed: tuple[str, ...]) -> list:
-    """Messages for a geometry that is empty, of a kind not allowed, invalid or outside the CMM."""
-    from rigenerazione.sql import is_inside_cmm
-
-    if geom is None:
-        return []
-    if geom.empty:
-        return [ERROR_GEOM_EMPTY.format(record=record)]
-    if geom.geom_type not in allowed:
-        kind, allowed_text = geom.geom_type, ", ".join(allowed)
-        return [ERROR_GEOM_KIND.format(record=record, kind=kind, allowed=allowed_text)]
-    if not geom.valid:
-        return [ERROR_GEOM_INVALID.format(record=record, reason=geom.valid_reason)]
-    if not is_inside_cmm(geom):
-        return [ERROR_OUTSIDE_CMM.format(record=record)]
-    return []
-
 
 # Codice Unico di Progetto: 15 characters, e.g. C47H21001030001.
 CUP_REGEX = r"^[A-Z][0-9]{2}[A-Z][0-9]{11}$"
@@ -309,7 +251,7 @@ class Intervento(Publishable):
     def clean(self) -> None:
         """Geometry multi, valid and inside the CMM; localizzazione from its kind."""
         super().clean()
-        record = _record_label(str(_("Intervento")), self.title)
+        record = record_label(str(_("Intervento")), self.title)
         if self.geom is not None:
             self.geom = as_multi(self.geom)
             if self.geom.srid is None:
@@ -329,24 +271,11 @@ class Intervento(Publishable):
         """
         if amounts is None:
             amounts = list(self.finanziamenti.values_list("importo", flat=True)) if self.pk else []
-        funding_errors(_record_label(str(_("Intervento")), self.title), amounts, self.costo_totale)
+        funding_errors(record_label(str(_("Intervento")), self.title), amounts, self.costo_totale)
 
     def funding_total(self) -> Decimal:
         """Sum of the funding rows (from the prefetch cache when there is one)."""
         return sum((f.importo for f in self.finanziamenti.all()), Decimal("0"))
-
-
-def funding_errors(record: str, amounts: list[Decimal], cost: Decimal | None) -> None:
-    """Raise ValidationError when the funding amounts exceed the total cost (or have none)."""
-    total = sum(amounts, Decimal("0"))
-    if not amounts or total == 0:
-        return
-    if cost is None:
-        raise ValidationError({"costo_totale": ERROR_FUNDING_WITHOUT_COST.format(record=record)})
-    if total > cost:
-        raise ValidationError(
-            {"costo_totale": ERROR_FUNDING_OVER_COST.format(record=record, total=total, cost=cost)}
-        )
 
 
 INTERVENTO_GEOMETRIES = ("MultiPolygon", "MultiLineString", "MultiPoint")
@@ -488,7 +417,7 @@ class Opportunita(Publishable):
         from rigenerazione.sql import main_comune_id_of_geometry
 
         super().clean()
-        record = _record_label(str(_("Opportunità")), self.title)
+        record = record_label(str(_("Opportunità")), self.title)
         if self.geom is not None:
             self.geom = as_multi(self.geom)
             if self.geom.srid is None:

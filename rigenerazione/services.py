@@ -21,13 +21,8 @@ from django.db import transaction
 
 from layers.models import Comune
 from layers.srid import STORAGE_SRID
-from rigenerazione.models import (
-    ERROR_NO_COMUNE,
-    Finanziamento,
-    Intervento,
-    Opportunita,
-    as_multi,
-)
+from rigenerazione.models import Finanziamento, Intervento, Opportunita
+from rigenerazione.rules import ERROR_NO_COMUNE, as_multi
 from rigenerazione.sql import comuni_ids_of_geometry
 
 __all__ = [

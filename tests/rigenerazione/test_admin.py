@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from rigenerazione.models import ERROR_FUNDING_OVER_COST, Intervento
+from rigenerazione.models import Intervento
+from rigenerazione.rules import ERROR_FUNDING_OVER_COST
 from tests.rigenerazione.conftest import BOLLATE, square
 
 pytestmark = pytest.mark.django_db

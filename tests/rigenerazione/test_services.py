@@ -9,15 +9,8 @@ from django.contrib.gis.geos import GEOSGeometry, LineString, Point, Polygon
 from django.core.exceptions import ValidationError
 
 from layers.srid import STORAGE_SRID
-from rigenerazione.models import (
-    ERROR_FUNDING_OVER_COST,
-    ERROR_GEOM_INVALID,
-    ERROR_OUTSIDE_CMM,
-    Finanziamento,
-    Intervento,
-    Localizzazione,
-    Opportunita,
-)
+from rigenerazione.models import Finanziamento, Intervento, Localizzazione, Opportunita
+from rigenerazione.rules import ERROR_FUNDING_OVER_COST, ERROR_GEOM_INVALID, ERROR_OUTSIDE_CMM
 from rigenerazione.services import (
     FinanziamentoInput,
     intervento_create,
