@@ -20,6 +20,7 @@ urlpatterns = [
     path("contributi/", views.dashboard, name="dashboard"),
     path("contributi/carica/", views.upload, name="upload"),
     path("contributi/carica/conferma/", views.upload_commit, name="upload-commit"),
+    path("contributi/carica/ricontrolla/", views.upload_recheck, name="upload-recheck"),
     path(
         "contributi/modello/<str:target_key>.<str:fmt>",
         views.template_download,

@@ -108,7 +108,8 @@ def upload(request):
             report = upload_report(data=data, user=request.user, **options)
         except UserInputError as exc:
             error = exc
-        if report is not None and report.ok:
+        if report is not None:
+            # Kept for the mapping step and the confirmation, so the file is sent only once.
             token = secrets.token_hex(16)
             (_staging_dir() / f"{token}.bin").write_bytes(data)
             request.session[STAGING_SESSION_KEY] = {"token": token, **options}
@@ -117,16 +118,49 @@ def upload(request):
     return render(request, "contributi/upload.html", context, status=status)
 
 
+def _staged(request) -> tuple[dict, Path] | None:
+    staged = request.session.get(STAGING_SESSION_KEY)
+    if not staged or request.POST.get("token") != staged["token"]:
+        return None
+    path = _staging_dir() / f"{staged['token']}.bin"
+    return (staged, path) if path.exists() else None
+
+
+@login_required
+@require_POST
+def upload_recheck(request):
+    """The mapping step: check the staged file again with other columns or with make_valid."""
+    _contributor(request)
+    found = _staged(request)
+    if found is None:
+        messages.error(request, m.NOTHING_TO_COMMIT)
+        return redirect("contributi:upload")
+    staged, path = found
+    staged["mapping"] = _mapping_from(request.POST, target(staged["target_key"]))
+    staged["make_valid"] = request.POST.get("make_valid") == "on"
+    request.session[STAGING_SESSION_KEY] = staged
+    options = {k: v for k, v in staged.items() if k != "token"}
+    report = error = None
+    try:
+        report = upload_report(data=path.read_bytes(), user=request.user, **options)
+    except UserInputError as exc:
+        error = exc
+    form = UploadForm(initial={"target": staged["target_key"]})
+    context = {"form": form, "report": report, "error": error}
+    return render(request, "contributi/upload.html", context, status=400 if error else 200)
+
+
 @login_required
 @require_POST
 def upload_commit(request):
     """Step 2: store the staged file's features as drafts, all or none."""
     _contributor(request)
-    staged = request.session.pop(STAGING_SESSION_KEY, None)
-    path = _staging_dir() / f"{staged['token']}.bin" if staged else None
-    if not staged or request.POST.get("token") != staged["token"] or not path.exists():
+    found = _staged(request)
+    request.session.pop(STAGING_SESSION_KEY, None)
+    if found is None:
         messages.error(request, m.NOTHING_TO_COMMIT)
         return redirect("contributi:upload")
+    staged, path = found
     data = path.read_bytes()
     path.unlink()
     options = {k: v for k, v in staged.items() if k != "token"}

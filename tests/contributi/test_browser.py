@@ -107,3 +107,34 @@ def test_map_editor_loads_geoman_and_saves_a_drawn_geometry(
     assert draft_rho.title == "Piazza ridisegnata"
     assert draft_rho.geom.extent == pytest.approx((9.046, 45.531, 9.049, 45.533), abs=1e-6)
     assert app_errors(page) == []
+
+
+def test_mapping_step_in_the_browser(live_server, page, operator_rho, tmp_path):
+    """A file with its own column names: choose the columns, check again, confirm."""
+    from shapely.geometry import Point
+
+    from tests.contributi.conftest import RHO_POINT
+
+    path = tmp_path / "altro.geojson"
+    path.write_bytes(
+        geojson_bytes([{"NOME": "Orti urbani", "FASE": "Concluso", "geometry": Point(*RHO_POINT)}])
+    )
+    log_in(page, live_server.url, operator_rho.username)
+    page.goto(live_server.url + "/contributi/carica/")
+    page.set_input_files("#id_file", str(path))
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_selector("#report tr.ko")
+    page.select_option("#map_title", "NOME")
+    page.select_option("#map_stato", "FASE")
+    page.click("#mapping-form button[type=submit]")
+    page.wait_for_selector("#report tr.ok")
+    screenshot(page, "contributi-mapping")
+    page.click("#commit-form button")
+    page.wait_for_selector("table.records")
+    record = Intervento.objects.get()
+    assert (record.title, record.stato, record.localizzazione) == (
+        "Orti urbani",
+        "concluso",
+        "punto",
+    )
+    assert app_errors(page) == []
