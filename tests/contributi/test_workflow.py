@@ -235,3 +235,40 @@ def test_operator_redraws_an_opportunita_and_its_surface_is_recomputed(
     assert opportunita_rho.comune.name == "Rho"
     # 0.004° × 0.002° at 45.53°N ≈ 312 m × 222 m ≈ 69 400 m² (twice the first square).
     assert opportunita_rho.superficie_m2 == pytest.approx(69_400, rel=0.02)
+
+
+def test_commit_is_all_or_nothing_when_a_write_fails_midway(client, operator_rho, monkeypatch):
+    """The second feature fails in the domain service: the first is rolled back too."""
+    from django.core.exceptions import ValidationError
+
+    from tests.contributi.conftest import geojson_bytes, intervento_rows
+    from tests.contributi.helpers import post_upload
+
+    real_create = services.intervento_create
+    calls = []
+
+    def failing_create(**kwargs):
+        calls.append(kwargs["title"])
+        if len(calls) == 2:
+            raise ValidationError({"geom": "Regola violata"})
+        return real_create(**kwargs)
+
+    monkeypatch.setattr(services, "intervento_create", failing_create)
+    client.force_login(operator_rho)
+    before = snapshot()
+    response = post_upload(client, "due.geojson", geojson_bytes(intervento_rows(2)))
+    assert response.status_code == 400
+    assert response.json()["detail"] == services.FEATURE_REFUSED.format(
+        feature=2, reason="Regola violata"
+    )
+    assert len(calls) == 2
+    assert snapshot() == before
+
+
+def test_operator_cannot_withdraw(client, operator_rho, rho):
+    record = make_intervento(rho, RHO_POINT, state=PublicationState.PUBBLICATO)
+    client.force_login(operator_rho)
+    before = snapshot()
+    response = client.post(f"/api/contributi/interventi/{record.pk}/ritira/")
+    assert response.status_code == 403
+    assert snapshot() == before
