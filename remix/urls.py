@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("atlante/", include("lum.urls")),
+    path("", include("contributi.urls")),
     path("", include("frontend.urls")),
 ]
 
