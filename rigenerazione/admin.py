@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from contributi.admin_mixins import ComuneScopedAdminMixin
 from layers.models import ZonaOmogenea
 from rigenerazione.models import (
     STTM,
@@ -154,7 +155,7 @@ READONLY_PUBLICATION = ("external_id", "created_by", "created_at", "updated_at")
 
 
 @admin.register(Intervento)
-class InterventoAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
+class InterventoAdmin(ComuneScopedAdminMixin, LeafletGeoAdminMixin, SimpleHistoryAdmin):
     form = InterventoAdminForm
     list_display = (
         "title",
@@ -227,7 +228,7 @@ class InterventoAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Opportunita)
-class OpportunitaAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
+class OpportunitaAdmin(ComuneScopedAdminMixin, LeafletGeoAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "title",
         "tipo",

@@ -11,15 +11,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_check_deploy_passes_with_production_settings():
+    # The browser tests allow Django's ORM under Playwright's event loop; production must not.
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DEBUG": "False",
         "SECRET_KEY": "x" * 24 + "-a-long-random-production-secret-key-for-the-check",
         "ALLOWED_HOSTS": "remix.example.org",
     }
-    # The browser fixtures (tests/browser.py) set this for Playwright in the test process;
-    # a production process never has it.
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
