@@ -115,3 +115,38 @@ def test_intervento_page_names_impact_domains_in_words(client, hostile_intervent
     html = client.get(f"/interventi/{hostile_intervento.pk}/").content.decode()
 
     assert "<dd>Sociale, Mobilità</dd>" in html
+
+
+def test_header_links_the_atlases_and_the_login_for_anonymous_visitors(client, territorio):
+    content = client.get("/").content.decode()
+    assert 'href="/atlante/lum/"' in content
+    assert 'href="/accounts/login/"' in content
+    assert 'href="/contributi/"' not in content
+
+
+def test_header_offers_contributions_and_logout_once_logged_in(
+    client, territorio, django_user_model
+):
+    user = django_user_model.objects.create_user("operatore", password="x-very-secret-1")
+    client.force_login(user)
+    content = client.get("/").content.decode()
+    assert 'href="/contributi/"' in content
+    assert 'action="/accounts/logout/" method="post"' in content
+
+
+def test_comune_page_links_its_atlas_sheet_and_pdf(client, territorio):
+    content = client.get("/comuni/015182/").content.decode()
+    assert 'href="/atlante/comuni/015182/"' in content
+    assert 'href="/atlante/comuni/015182.pdf"' in content
+
+
+def test_data_page_offers_the_upload_templates(client, territorio):
+    content = client.get("/dati/").content.decode()
+    for url in (
+        "/contributi/modello/interventi.geojson",
+        "/contributi/modello/interventi.gpkg",
+        "/contributi/modello/opportunita.geojson",
+        "/contributi/modello/opportunita.gpkg",
+    ):
+        assert f'href="{url}"' in content
+        assert client.get(url).status_code == 200
