@@ -5,9 +5,8 @@ SHELL := /bin/bash
 
 PORT ?= 8000
 PY := .venv/bin/python
-# Loaders run in this order by `make fixtures`; each is idempotent.
-FIXTURE_COMMANDS := load_territorio load_pnrr_rigenerazione load_rigenerazione_sample load_lum \
-	load_servizi_esempio
+# Loaders run in this order by `make fixtures` (one list, shared with the Docker image).
+FIXTURE_COMMANDS := $(shell grep -v '^\#' scripts/fixture-commands.txt)
 
 # The database URL: DATABASE_URL when given, otherwise the project-local cluster (scripts/db.sh).
 WITH_DB = export DATABASE_URL="$$(scripts/db.sh)" &&
