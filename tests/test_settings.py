@@ -11,8 +11,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_check_deploy_passes_with_production_settings():
+    # The browser fixtures set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright; a deployment does not.
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DEBUG": "False",
         "SECRET_KEY": "x" * 24 + "-a-long-random-production-secret-key-for-the-check",
         "ALLOWED_HOSTS": "remix.example.org",
