@@ -26,7 +26,7 @@ from layers.srid import STORAGE_SRID
 from layers.versions import layer_version
 from remix.errors import UserInputError
 
-__all__ = ["MVT_TYPE", "BAD_TILE", "tile_bounds", "tile", "tilejson"]
+__all__ = ["MVT_TYPE", "BAD_TILE", "tile_bounds", "tile_coordinates", "tile", "tilejson"]
 
 MVT_TYPE = "application/vnd.mapbox-vector-tile"
 MAX_ZOOM = 24
@@ -44,12 +44,16 @@ def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
     return x / n * 360 - 180, lat(y + 1), (x + 1) / n * 360 - 180, lat(y)
 
 
-def _check_tile(z: int, x: int, y: int) -> None:
-    if not 0 <= z <= MAX_ZOOM:
-        raise UserInputError(BAD_TILE.format(name="z", max_z=MAX_ZOOM), field="z")
-    for name, value in (("x", x), ("y", y)):
-        if not 0 <= value < 2**z:
+def tile_coordinates(z: str, x: str, y: str) -> tuple[int, int, int]:
+    """The integer z/x/y of a tile path; UserInputError naming the coordinate out of range."""
+
+    def number(name: str, text: str, high: int) -> int:
+        if not text.isdigit() or len(text) > 8 or not 0 <= int(text) <= high:
             raise UserInputError(BAD_TILE.format(name=name, max_z=MAX_ZOOM), field=name)
+        return int(text)
+
+    zoom = number("z", z, MAX_ZOOM)
+    return zoom, number("x", x, 2**zoom - 1), number("y", y, 2**zoom - 1)
 
 
 def _cache_key(layer: Layer, token: str, filters: str, z: int, x: int, y: int) -> str:
@@ -59,10 +63,10 @@ def _cache_key(layer: Layer, token: str, filters: str, z: int, x: int, y: int) -
 
 @require_GET
 @publishing_view
-def tile(request: HttpRequest, layer_id: str, z: int, x: int, y: int) -> HttpResponse:
+def tile(request: HttpRequest, layer_id: str, z: str, x: str, y: str) -> HttpResponse:
     """One MVT tile of the layer (204 when empty), honouring the layer's filters."""
     layer = layer_or_404(layer_id)
-    _check_tile(z, x, y)
+    z, x, y = tile_coordinates(z, x, y)
     params = request.GET
     queryset = filtered_queryset(layer, params)
     version = layer_version(layer)
