@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "lum",
     "contributi",
     "frontend",
+    "bench",
 ]
 
 MIDDLEWARE = [
