@@ -18,7 +18,7 @@ else:
     CACHES = {
         **CACHES,
         "tiles": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "layers.tilecache.TileFileCache",
             "LOCATION": os.environ.get("BENCH_TILE_DIR", tempfile.mkdtemp(prefix="remix-tiles-")),
             "TIMEOUT": None,
             "OPTIONS": {"MAX_ENTRIES": 1_000_000},

@@ -197,7 +197,7 @@ LEAFLET_CONFIG = {
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "tiles": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "layers.tilecache.TileFileCache",
         "LOCATION": env.path("TILE_CACHE_DIR", default=BASE_DIR / "var" / "cache" / "tiles"),
         "TIMEOUT": env.int("TILE_CACHE_TIMEOUT", default=7 * 24 * 3600),
         "OPTIONS": {"MAX_ENTRIES": env.int("TILE_CACHE_MAX_ENTRIES", default=200_000)},
