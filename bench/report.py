@@ -66,14 +66,23 @@ def _settings_rows(r: dict) -> list[str]:
     c0, c60 = r["conn0_warm_rps"], r["conn60_warm_rps"]
     prep, simple = r["medium_pgbench_tps"], r["medium_pgbench_simple_tps"]
     p2, p0 = r["heavy_parallel2_s"], r["heavy_parallel0_s"]
+    p2t, p0t = r["heavy_parallel2_tps"], r["heavy_parallel0_tps"]
+    jon, joff = r["heavy_jit_on_s"], r["heavy_jit_off_s"]
+    jont, jofft = r["heavy_jit_on_tps"], r["heavy_jit_off_tps"]
     g1, g6 = r["gzip1_s"], r["gzip6_s"]
     return [
         _row("persistent connections: warm medium tile, CONN_MAX_AGE=60 ÷ 0", f"{c60:.0f}/s",
              f"{c0:.0f}/s", c60 / c0, "—", None),
         _row("prepared statements: pgbench medium, prepared ÷ simple", f"{prep:.0f}/s",
              f"{simple:.0f}/s", prep / simple, "—", None),
-        _row("parallel query: heavy tile SQL, workers 2 ÷ off (time)", _ms(p2), _ms(p0),
+        _row("parallel query: heavy tile SQL alone, workers 2 ÷ off (time)", _ms(p2), _ms(p0),
              p2 / p0, "—", None),
+        _row("parallel query: heavy tile pgbench, off ÷ workers 2 (tps)", f"{p0t:.1f}/s",
+             f"{p2t:.1f}/s", p0t / p2t, "—", None),
+        _row("JIT: heavy tile SQL alone, on ÷ off (time)", _ms(jon), _ms(joff), jon / joff, "—",
+             None),
+        _row("JIT: heavy tile pgbench, off ÷ on (tps)", f"{jofft:.1f}/s", f"{jont:.1f}/s",
+             jofft / jont, "—", None),
         _row(f"gzip whole feed: level 6 ÷ level 1 (time; {r['gzip6_mb']:.1f} vs "
              f"{r['gzip1_mb']:.1f} MB)", f"{g1:.2f} s", f"{g6:.2f} s", g6 / g1, "—", None),
     ]  # fmt: skip
@@ -112,12 +121,13 @@ def report(runs: list[dict], *, started: datetime, machine: str, has_vt: bool) -
         f"Benchmark of {started:%Y-%m-%d %H:%M} UTC on {machine}.",
         f"Engine GeoJSON vs raw SQL document: {same}.",
         "",
-        "### Engine vs baselines",
+        "### Engine vs baselines (feeds over HTTP; tile latencies in process, median of 7)",
         head,
         *_feed_rows(r),
         *_tile_rows(r, has_vt),
         "",
-        "### Throughput over HTTP (gunicorn 2 workers, wrk 2 threads × 8 connections)",
+        "### Throughput over HTTP (gunicorn sync workers, wrk 2 threads × 8 connections, pgbench 8 "
+        "clients)",
         head,
         *_throughput_rows(r, has_vt),
         "",

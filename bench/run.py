@@ -11,8 +11,10 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import statistics
 import subprocess
 import sys
+import time
 import zlib
 from datetime import UTC, datetime
 
@@ -24,8 +26,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.core.cache import caches  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
 
 from bench import baseline_sql  # noqa: E402
 from bench.baselines import vectortiles_view  # noqa: E402
@@ -46,6 +50,8 @@ DUOMO = (9.1900, 45.4642)
 TILE_CLASSES = {"tiny": 16, "medium": 13, "heavy": 10}
 PORT = int(os.environ.get("BENCH_PORT", "18480"))
 IDENTITY = {"Accept-Encoding": "identity"}
+REPEAT = 7
+WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 
 
 def fetch_raw(sql: str):
@@ -75,20 +81,33 @@ def measure_feed(cold: str, results: dict, *, with_drf: bool) -> None:
         results[f"gzip{level}_mb"] = len(zlib.compress(body, level)) / 1e6
 
 
-def measure_tile_latency(cold: str, warm: str, results: dict) -> None:
+def _tile_request(client: Client, url: str, *, cold: bool) -> float:
+    """Seconds of one request of the tile endpoint, in process (the whole middleware stack)."""
+    if cold:
+        caches["tiles"].clear()
+    start = time.perf_counter()
+    response = client.get(url)
+    elapsed = time.perf_counter() - start
+    assert response.status_code in (200, 204), response.status_code
+    return elapsed
+
+
+def measure_tile_latency(results: dict) -> None:
+    """Cold (cache cleared), warm and raw-SQL latency of each tile class, in this process."""
+    client = Client(HTTP_HOST="127.0.0.1")
     has_vt = vectortiles_view() is not None
     for name, (z, x, y) in tiles().items():
-        path = f"/tiles/{LOAD_LAYER_ID}/{z}/{x}/{y}.pbf"
-        status, body = http_get(cold + path)
-        results[f"{name}_features_kb"] = len(body) / 1e3
-        results[f"{name}_cold_s"] = best_of(lambda p=path: http_get(cold + p), 5)
+        url = f"/tiles/{LOAD_LAYER_ID}/{z}/{x}/{y}.pbf"
+        results[f"{name}_features_kb"] = len(client.get(url).content) / 1e3
+        cold = [_tile_request(client, url, cold=True) for _ in range(REPEAT)]
+        results[f"{name}_cold_s"] = statistics.median(cold)
         sql = baseline_sql.tile_sql(z, x, y)
-        results[f"{name}_raw_s"] = best_of(lambda s=sql: fetch_raw(s), 5)
-        http_get(warm + path)  # prime the cache
-        results[f"{name}_warm_s"] = best_of(lambda p=path: http_get(warm + p), 5)
+        results[f"{name}_raw_s"] = best_of(lambda s=sql: fetch_raw(s), REPEAT)
+        warm = [_tile_request(client, url, cold=False) for _ in range(REPEAT)]
+        results[f"{name}_warm_s"] = statistics.median(warm)
         if has_vt:
-            vt = f"{cold}/bench/vt/{z}/{x}/{y}.pbf"
-            results[f"{name}_vt_s"] = best_of(lambda u=vt: http_get(u), 5)
+            vt = f"/bench/vt/{z}/{x}/{y}.pbf"
+            results[f"{name}_vt_s"] = best_of(lambda u=vt: client.get(u), REPEAT)
 
 
 def measure_throughput(cold: str, warm: str, results: dict) -> None:
@@ -110,17 +129,20 @@ def measure_settings(warm: str, results: dict) -> None:
     """Persistent connections (warm tiles) and parallel query (heavy tile SQL)."""
     z, x, y = tiles()["medium"]
     path = f"/tiles/{LOAD_LAYER_ID}/{z}/{x}/{y}.pbf"
-    with gunicorn(PORT + 2, CONN_MAX_AGE="0", BENCH_TILE_CACHE="on") as no_persistent:
+    with gunicorn(PORT + 2, WORKERS, CONN_MAX_AGE="0", BENCH_TILE_CACHE="on") as no_persistent:
         http_get(no_persistent + path)
         results["conn0_warm_rps"] = wrk_rps(no_persistent + path)
     results["conn60_warm_rps"] = results.get("medium_warm_rps") or wrk_rps(warm + path)
     sql = baseline_sql.tile_sql(*tiles()["heavy"])
-    for workers in (2, 0):
+    for key, setting in (("parallel2", "max_parallel_workers_per_gather = 2"),
+                         ("parallel0", "max_parallel_workers_per_gather = 0"),
+                         ("jit_on", "jit = on"), ("jit_off", "jit = off")):  # fmt: skip
         with connection.cursor() as cursor:
-            cursor.execute(f"SET max_parallel_workers_per_gather = {workers}")
-        results[f"heavy_parallel{workers}_s"] = best_of(lambda: fetch_raw(sql), 5)
+            cursor.execute(f"SET {setting}")
+        results[f"heavy_{key}_s"] = best_of(lambda: fetch_raw(sql), REPEAT)
+        results[f"heavy_{key}_tps"] = pgbench_tps(f"SET {setting};\n{sql.strip()}")
     with connection.cursor() as cursor:
-        cursor.execute("RESET max_parallel_workers_per_gather")
+        cursor.execute("RESET max_parallel_workers_per_gather; RESET jit")
 
 
 def measure_memory(results: dict) -> None:
@@ -137,11 +159,11 @@ def run_size(count: int, *, full: bool) -> dict:
     call_command("bench_load", count=count, verbosity=0)
     results: dict = {"count": count}
     with (
-        gunicorn(PORT, BENCH_TILE_CACHE="off") as cold,
-        gunicorn(PORT + 1, BENCH_TILE_CACHE="on") as warm,
+        gunicorn(PORT, WORKERS, BENCH_TILE_CACHE="off") as cold,
+        gunicorn(PORT + 1, WORKERS, BENCH_TILE_CACHE="on") as warm,
     ):
         measure_feed(cold, results, with_drf=True)
-        measure_tile_latency(cold, warm, results)
+        measure_tile_latency(results)
         if full:
             measure_throughput(cold, warm, results)
             measure_settings(warm, results)
@@ -163,7 +185,10 @@ def main() -> None:
     if not args.keep:
         call_command("bench_load", count=0, verbosity=0)
     machine = f"{platform.node()} — {platform.processor() or platform.machine()}, "
-    machine += f"{os.cpu_count()} CPU, Python {platform.python_version()}"
+    machine += f"{os.cpu_count()} CPU, Python {platform.python_version()}, load average at the "
+    machine += "end {:.1f}/{:.1f}/{:.1f} (shared machine: read ratios, not absolutes)".format(
+        *os.getloadavg()
+    )
     print(report(runs, started=started, machine=machine, has_vt=vectortiles_view() is not None))
 
 
