@@ -18,6 +18,12 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
 
 
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    return _ms(seconds) if seconds < 1 else f"{seconds:.2f} s"
+
+
 def _feed_rows(r: dict) -> list[str]:
     n = f"{r['count']:,}".replace(",", " ")
     feed, raw, drf = r["feed_s"], r["feed_raw_s"], r["drf_s"]
@@ -106,15 +112,16 @@ def _growth(runs: list[dict]) -> list[str]:
     head = "| cost | " + " | ".join(f"{r['count']:,}".replace(",", " ") for r in runs)
     lines = [head + " | last ÷ first |", "|---" * (len(runs) + 2) + "|"]
     for key, label in keys:
-        values = [r[key] for r in runs]
-        cells = " | ".join(_ms(v) if v < 1 else f"{v:.2f} s" for v in values)
-        lines.append(f"| {label} | {cells} | {values[-1] / values[0]:.1f} |")
+        values = [r.get(key) for r in runs]
+        cells = " | ".join(_duration(v) for v in values)
+        known = [v for v in values if v is not None]
+        lines.append(f"| {label} | {cells} | {known[-1] / known[0]:.1f} |")
     return lines
 
 
-def report(runs: list[dict], *, started: datetime, machine: str, has_vt: bool) -> str:
-    """The markdown report of a benchmark run (the last run is the full one)."""
-    r = runs[-1]
+def report(runs: list[dict], *, full_at: int, started: datetime, machine: str, has_vt: bool) -> str:
+    """The markdown report of a benchmark run (the run of ``full_at`` features is the full one)."""
+    r = next(run for run in runs if run["count"] == full_at)
     head = "| measure | engine | baseline | ratio | target | |\n|---|---|---|---|---|---|"
     same = "identical" if r["feed_same_document"] else "DIFFERENT (check!)"
     parts = [

@@ -52,6 +52,7 @@ PORT = int(os.environ.get("BENCH_PORT", "18480"))
 IDENTITY = {"Accept-Encoding": "identity"}
 REPEAT = 7
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+DRF_MAX = 100_000
 
 
 def fetch_raw(sql: str):
@@ -162,7 +163,8 @@ def run_size(count: int, *, full: bool) -> dict:
         gunicorn(PORT, WORKERS, BENCH_TILE_CACHE="off") as cold,
         gunicorn(PORT + 1, WORKERS, BENCH_TILE_CACHE="on") as warm,
     ):
-        measure_feed(cold, results, with_drf=True)
+        # DRF-GIS builds the whole list in memory: several GB and minutes beyond 100 000.
+        measure_feed(cold, results, with_drf=count <= DRF_MAX)
         measure_tile_latency(results)
         if full:
             measure_throughput(cold, warm, results)
@@ -174,14 +176,18 @@ def run_size(count: int, *, full: bool) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", default="10000,100000", help="comma list; the last is full")
+    parser.add_argument("--sizes", default="10000,100000", help="comma list of layer sizes")
+    parser.add_argument(
+        "--full-at", type=int, default=100_000, help="size also measured for throughput/memory"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the load layer afterwards")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     from bench.report import report
 
     started = datetime.now(UTC)
-    runs = [run_size(n, full=(i == len(sizes) - 1)) for i, n in enumerate(sizes)]
+    full_at = args.full_at if args.full_at in sizes else sizes[-1]
+    runs = [run_size(n, full=n == full_at) for n in sizes]
     if not args.keep:
         call_command("bench_load", count=0, verbosity=0)
     machine = f"{platform.node()} — {platform.processor() or platform.machine()}, "
@@ -189,7 +195,15 @@ def main() -> None:
     machine += "end {:.1f}/{:.1f}/{:.1f} (shared machine: read ratios, not absolutes)".format(
         *os.getloadavg()
     )
-    print(report(runs, started=started, machine=machine, has_vt=vectortiles_view() is not None))
+    print(
+        report(
+            runs,
+            full_at=full_at,
+            started=started,
+            machine=machine,
+            has_vt=vectortiles_view() is not None,
+        )
+    )
 
 
 if __name__ == "__main__":
