@@ -187,7 +187,14 @@ def main() -> None:
 
     started = datetime.now(UTC)
     full_at = args.full_at if args.full_at in sizes else sizes[-1]
-    runs = [run_size(n, full=n == full_at) for n in sizes]
+    runs = []
+    for count in sizes:
+        try:
+            runs.append(run_size(count, full=count == full_at))
+        except Exception as error:  # a failed extra size must not lose the others' results
+            if count == full_at:
+                raise
+            print(f"size {count} failed: {error!r}", file=sys.stderr)
     if not args.keep:
         call_command("bench_load", count=0, verbosity=0)
     machine = f"{platform.node()} — {platform.processor() or platform.machine()}, "

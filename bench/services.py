@@ -29,7 +29,7 @@ SELECT 'P' || lpad(i::text, 7, '0'),
                %(west)s + %(width)s * ((i * 0.7548776662466927) %% 1),
                %(south)s + %(height)s * ((i * 0.5698402909980532) %% 1)), %(srid)s),
            0.0003 + 0.0009 * ((i * 0.6180339887498949) %% 1), 'quad_segs=2'))
-FROM generate_series(1, %(count)s) AS i
+FROM generate_series(1::bigint, %(count)s) AS i
 """
 
 

@@ -12,7 +12,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
+from bench.layers import AVAILABLE_CACHE_KEY, LOAD_LAYER_ID
+from bench.services import load_parcels_generate
 from layers.registry import registry
 
 pytestmark = [
@@ -52,7 +55,18 @@ def test_ogrinfo_lists_every_collection_of_the_registry(live_server, territorio)
     assert listed == [layer.id for layer in registry.all()]
 
 
-def test_ogr2ogr_reads_every_collection_completely_over_pages(live_server, territorio, tmp_path):
+@pytest.fixture
+def load_layer_with_23_parcels():
+    """The benchmark layer with 23 parcels: a layer with integer ids (4 pages of 7 + 2)."""
+    load_parcels_generate(count=23)
+    yield
+    cache.delete(AVAILABLE_CACHE_KEY)  # the rows go with the test; so must their availability
+
+
+def test_ogr2ogr_reads_every_collection_completely_over_pages(
+    live_server, territorio, load_layer_with_23_parcels, tmp_path
+):
+    assert LOAD_LAYER_ID in [layer.id for layer in registry.all()]
     for layer in registry.all():
         expected = layer.get_queryset().count()
         target: Path = tmp_path / f"{layer.id}.geojson"
