@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import zlib
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from bench.measure import bench_environment
@@ -71,8 +72,14 @@ def measure_feed(cold: str, results: dict, *, with_drf: bool) -> None:
     raw = fetch_raw(baseline_sql.feed_sql())
     results["feed_same_document"] = body.decode() == raw
     results["feed_mb"] = len(body) / 1e6
-    results["feed_s"] = best_of(lambda: http_get(url, IDENTITY))
-    results["feed_raw_s"] = best_of(lambda: fetch_raw(baseline_sql.feed_sql()))
+    feed = interleaved(
+        {
+            "endpoint": lambda: timed(lambda: http_get(url, IDENTITY)),
+            "raw": lambda: timed(lambda: fetch_raw(baseline_sql.feed_sql())),
+        },
+        repeat=3,
+    )
+    results["feed_s"], results["feed_raw_s"] = feed["endpoint"], feed["raw"]
     results["feed_gzip_s"] = best_of(lambda: http_get(url, {"Accept-Encoding": "gzip"}))
     if with_drf:
         results["drf_s"] = timed(lambda: http_get(f"{cold}/bench/drf/", IDENTITY))
@@ -82,33 +89,46 @@ def measure_feed(cold: str, results: dict, *, with_drf: bool) -> None:
         results[f"gzip{level}_mb"] = len(zlib.compress(body, level)) / 1e6
 
 
-def _tile_request(client: Client, url: str, *, cold: bool) -> float:
-    """Seconds of one request of the tile endpoint, in process (the whole middleware stack)."""
-    if cold:
+def _timed_get(client: Client, url: str, *, clear_cache: bool = False) -> float:
+    """Seconds of one in-process request (the whole middleware stack, no network)."""
+    if clear_cache:
         caches["tiles"].clear()
     start = time.perf_counter()
     response = client.get(url)
     elapsed = time.perf_counter() - start
-    assert response.status_code in (200, 204), response.status_code
+    assert response.status_code in (200, 204), (url, response.status_code)
     return elapsed
 
 
+def interleaved(actions: dict[str, Callable[[], float]], repeat: int = REPEAT) -> dict:
+    """Median seconds of each action, run round-robin so that load changes hit all alike."""
+    times: dict[str, list[float]] = {name: [] for name in actions}
+    for _ in range(repeat):
+        for name, action in actions.items():
+            times[name].append(action())
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
 def measure_tile_latency(results: dict) -> None:
-    """Cold (cache cleared), warm and raw-SQL latency of each tile class, in this process."""
+    """Cold (cache cleared), warm, raw-SQL and django-vectortiles latency of each tile class."""
     client = Client(HTTP_HOST="127.0.0.1")
     has_vt = vectortiles_view() is not None
     for name, (z, x, y) in tiles().items():
         url = f"/tiles/{LOAD_LAYER_ID}/{z}/{x}/{y}.pbf"
         results[f"{name}_features_kb"] = len(client.get(url).content) / 1e3
-        cold = [_tile_request(client, url, cold=True) for _ in range(REPEAT)]
-        results[f"{name}_cold_s"] = statistics.median(cold)
         sql = baseline_sql.tile_sql(z, x, y)
-        results[f"{name}_raw_s"] = best_of(lambda s=sql: fetch_raw(s), REPEAT)
-        warm = [_tile_request(client, url, cold=False) for _ in range(REPEAT)]
-        results[f"{name}_warm_s"] = statistics.median(warm)
+        actions = {
+            "cold": lambda u=url: _timed_get(client, u, clear_cache=True),
+            "raw": lambda s=sql: timed(lambda: fetch_raw(s)),
+        }
         if has_vt:
-            vt = f"/bench/vt/{z}/{x}/{y}.pbf"
-            results[f"{name}_vt_s"] = best_of(lambda u=vt: client.get(u), REPEAT)
+            actions["vt"] = lambda u=f"/bench/vt/{z}/{x}/{y}.pbf": _timed_get(client, u)
+        for key, seconds in interleaved(actions).items():
+            results[f"{name}_{key}_s"] = seconds
+        client.get(url)  # prime the cache
+        results[f"{name}_warm_s"] = interleaved({"warm": lambda u=url: _timed_get(client, u)})[
+            "warm"
+        ]
 
 
 def measure_throughput(cold: str, warm: str, results: dict) -> None:
