@@ -27,6 +27,13 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
+
+# pgbench runs the tile SQL with the same session options as the application (e.g. jit=off).
+os.environ.setdefault(
+    "PGOPTIONS", settings.DATABASES["default"].get("OPTIONS", {}).get("options", "")
+)
+
 from django.core.cache import caches  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402

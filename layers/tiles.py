@@ -34,14 +34,19 @@ BAD_TILE = "{name} fuori intervallo: z in [0, {max_z}], x e y in [0, 2^z - 1]."
 CACHE_ALIAS = "tiles"
 
 
-def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
-    """The lon/lat bounds of tile z/x/y (Web Mercator tiles are lon/lat rectangles)."""
+def tile_bounds(z: int, x: int, y: int, margin: float = 0.0) -> tuple[float, float, float, float]:
+    """The lon/lat bounds of tile z/x/y, grown by ``margin`` tile widths on every side (Web
+    Mercator tiles are lon/lat rectangles; the margin is exact in Mercator, as in
+    ``ST_TileEnvelope(z, x, y, margin => …)``)."""
     n = 2**z
 
-    def lat(row: int) -> float:
+    def lon(column: float) -> float:
+        return max(-180.0, min(180.0, column / n * 360 - 180))
+
+    def lat(row: float) -> float:
         return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * row / n))))
 
-    return x / n * 360 - 180, lat(y + 1), (x + 1) / n * 360 - 180, lat(y)
+    return lon(x - margin), lat(y + 1 + margin), lon(x + 1 + margin), lat(y - margin)
 
 
 def tile_coordinates(z: str, x: str, y: str) -> tuple[int, int, int]:
@@ -87,11 +92,7 @@ def tile(request: HttpRequest, layer_id: str, z: str, x: str, y: str) -> HttpRes
 
 def _within_tile(layer: Layer, queryset: QuerySet, z: int, x: int, y: int) -> QuerySet:
     """Narrow to features whose bounding box meets the tile plus its MVT buffer (index scan)."""
-    west, south, east, north = tile_bounds(z, x, y)
-    pad = (east - west) * MVT_BUFFER / MVT_EXTENT
-    box = Polygon.from_bbox(
-        (max(west - pad, -180), max(south - pad, -90), min(east + pad, 180), min(north + pad, 90))
-    )
+    box = Polygon.from_bbox(tile_bounds(z, x, y, margin=MVT_BUFFER / MVT_EXTENT))
     box.srid = STORAGE_SRID
     return queryset.filter(**{f"{layer.geometry_field}__bboverlaps": box})
 

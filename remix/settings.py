@@ -104,6 +104,11 @@ DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 DATABASES["default"]["HOST"] = unquote(DATABASES["default"].get("HOST") or "")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL's JIT compiles the big tile and feed queries (their estimated cost crosses
+# jit_*_above_cost) for 0.5-1.5 s, more than running them: off, as measured in bench/RESULTS.md.
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = env.str(
+    "PG_OPTIONS", default="-c jit=off"
+)
 
 # GDAL < 3.9 (Debian 12 ships 3.6) cannot block file/network access from spatial reference
 # strings. Remix never hands user-supplied CRS text to Django's GDAL: uploads are read by
