@@ -6,7 +6,8 @@ SHELL := /bin/bash
 PORT ?= 8000
 PY := .venv/bin/python
 # Loaders run in this order by `make fixtures`; each is idempotent.
-FIXTURE_COMMANDS := load_territorio
+FIXTURE_COMMANDS := load_territorio load_pnrr_rigenerazione load_rigenerazione_sample load_lum \
+	load_servizi_esempio
 
 # The database URL: DATABASE_URL when given, otherwise the project-local cluster (scripts/db.sh).
 WITH_DB = export DATABASE_URL="$$(scripts/db.sh)" &&

@@ -5,6 +5,17 @@ from __future__ import annotations
 from django.conf import settings
 
 from frontend.attribution import DATA_ATTRIBUTIONS
+from layers.registry import registry
+
+
+def layer_attributions() -> list[dict]:
+    """The distinct (attribution, licence) pairs of the published layers, in catalogue order."""
+    seen: dict[tuple[str, str], dict] = {}
+    for layer in registry.all():
+        key = (layer.attribution, layer.licence)
+        if layer.attribution and key not in seen:
+            seen[key] = {"text": layer.attribution, "licence": layer.licence}
+    return list(seen.values())
 
 
 def portal(request) -> dict:
@@ -14,6 +25,11 @@ def portal(request) -> dict:
         "portal_config": {
             "basemapUrl": settings.REMIX_BASEMAP_URL,
             "basemapAttribution": settings.REMIX_BASEMAP_ATTRIBUTION,
+            "extent": settings.LEAFLET_CONFIG["SPATIAL_EXTENT"],
+            "minZoom": settings.LEAFLET_CONFIG["MIN_ZOOM"],
+            "maxZoom": settings.LEAFLET_CONFIG["MAX_ZOOM"],
         },
         "data_attributions": DATA_ATTRIBUTIONS,
+        "layer_attributions": layer_attributions(),
+        "basemap_attribution": settings.REMIX_BASEMAP_ATTRIBUTION,
     }

@@ -64,8 +64,10 @@ class ZoneOmogeneeLayer(Layer):
         Field("slug", it="Codice", en="Code"),
         Field("name", it="Zona omogenea", en="Homogeneous zone"),
         Field("area_m2", it="Superficie (m²)", en="Area (m²)"),
+        # Shown to users until an official act confirms every membership (issue 2).
+        Field("verification", it="Verifica della composizione", en="Membership check"),
     )
-    popup_fields = ("name",)
+    popup_fields = ("name", "verification")
     geometry_type = "MultiPolygon"
     style = {"color": "#1f4e79", "weight": 2, "fillOpacity": 0.05}
     legend = ({"label": {"it": "Zona omogenea", "en": "Homogeneous zone"}, "color": "#1f4e79"},)

@@ -103,6 +103,8 @@ class Layer:
     max_zoom: int = 22
     filterset_class: type | None = None
     detail_page: str | None = None
+    # ORM lookups the portal's search box matches (icontains); empty: not searchable.
+    search_fields: tuple[str, ...] = ()
     # Other models whose changes alter what the layer serves (joined names, filters).
     version_models: tuple[type[Model], ...] = ()
 
@@ -171,6 +173,11 @@ def _check_fields(layer: Layer) -> None:
             resolve_lookup(layer.model, f.lookup)
         except FieldDoesNotExist:
             _fail(layer, f"field {f.name!r}: {layer.model.__name__} has no {f.lookup!r}.")
+    for lookup in layer.search_fields:
+        try:
+            resolve_lookup(layer.model, lookup)
+        except FieldDoesNotExist:
+            _fail(layer, f"search_fields: {layer.model.__name__} has no {lookup!r}.")
     unknown = set(layer.popup_fields) - set(names)
     if unknown:
         _fail(layer, f"popup_fields not among fields: {sorted(unknown)}.")

@@ -146,12 +146,15 @@ STORAGES = {
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "/media/"
 
-LOGIN_URL = "login"
+LOGIN_URL = "contributi:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
 # Where the real open data of the CMM is read from, in place (see README, "Dati").
 REMIX_DATA_DIR = env.path("REMIX_DATA_DIR", default=BASE_DIR.parent / "shared" / "data")
+
+# Catchment radius of a LUM (Luogo urbano per la mobilità), metres: 800 m ≈ 10 minutes on foot.
+REMIX_LUM_RADIUS_M = env.int("REMIX_LUM_RADIUS_M", default=800)
 
 # Basemap shown under our layers; any XYZ template. Empty string: no basemap at all.
 REMIX_BASEMAP_URL = env.str(
@@ -211,6 +214,13 @@ CACHES = {
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads of municipalities' files: the limit, and a handler that stores nothing above it.
+REMIX_UPLOAD_MAX_BYTES = env.int("REMIX_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "contributi.uploadhandlers.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Production hardening: on by default, off only in development.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

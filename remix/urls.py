@@ -6,13 +6,17 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 urlpatterns = [
+    path("api/analisi/", include("lum.api_urls")),
     path("api/", include("layers.urls")),
+    path("api/", include("rigenerazione.urls")),
     path("ogc/", include("layers.ogc.urls")),
     path("tiles/", include("layers.tile_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("atlante/", include("lum.urls")),
+    path("", include("contributi.urls")),
     path("", include("frontend.urls")),
 ]
 

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from layers.models import Comune
 from layers.registry import Field, Layer, register
+from rigenerazione.filters import InterventoFilter, OpportunitaFilter
 from rigenerazione.models import Finanziamento, Intervento, Opportunita, TipoOpportunita
 
 PUBLISHED_LICENCE = "CC-BY-4.0"
@@ -67,7 +68,10 @@ class InterventiLayer(Layer):
     render = "geojson"
     min_zoom, max_zoom = 8, 19
     detail_page = "/interventi/{id}/"
-    version_models = (Finanziamento,)
+    # Filters read the Comuni link table, the Comuni and the funding rows.
+    version_models = (Finanziamento, Intervento.comuni.through, Comune)
+    filterset_class = InterventoFilter
+    search_fields = ("title",)
 
     def get_queryset(self) -> QuerySet[Intervento]:
         return Intervento.objects.published()
@@ -85,6 +89,8 @@ class _OpportunitaBase(Layer):
     min_zoom, max_zoom = 8, 19
     detail_page = "/opportunita/{id}/"
     version_models = (Comune,)
+    filterset_class = OpportunitaFilter
+    search_fields = ("title",)
     tipo: str | None = None
 
     def get_queryset(self) -> QuerySet[Opportunita]:

@@ -9,7 +9,8 @@ applications — the boundary of their Comune(i), flagged ``comunale`` and never
 a project perimeter.
 
 Derived values (surfaces, funding shares, the Comune of a geometry) are computed by
-:mod:`rigenerazione.services`, never typed in.
+:mod:`rigenerazione.services` and :mod:`rigenerazione.sql` (in PostGIS), never typed in; the
+rules and their messages live in :mod:`rigenerazione.rules`.
 """
 
 from __future__ import annotations
@@ -19,12 +20,20 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from layers.models import Comune
 from layers.srid import STORAGE_SRID
+from rigenerazione.rules import (
+    ERROR_NO_COMUNE,
+    as_multi,
+    funding_errors,
+    geometry_errors,
+    record_label,
+)
 
 __all__ = [
     "PublicationState",
@@ -92,6 +101,15 @@ class Publishable(models.Model):
     source_url = models.URLField(_("link alla fonte"), max_length=500, blank=True)
     licence = models.CharField(_("licenza"), max_length=60, blank=True)
     data_updated_on = models.DateField(_("dato aggiornato al"), null=True, blank=True)
+    external_id = models.CharField(
+        _("identificativo esterno"),
+        max_length=80,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Chiave naturale dei record caricati da un importatore (es. dati di esempio)."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("inserito da"),
@@ -145,14 +163,24 @@ class Intervento(Publishable):
 
     title = models.CharField(_("titolo"), max_length=300)
     description = models.TextField(_("descrizione"), blank=True)
-    comuni = models.ManyToManyField(Comune, verbose_name=_("Comuni"), related_name="interventi")
+    comuni = models.ManyToManyField(
+        Comune,
+        verbose_name=_("Comuni"),
+        related_name="interventi",
+        blank=True,
+        help_text=_("Lasciare vuoto per ricavarli dalla geometria."),
+    )
     geom = models.GeometryField(
         _("geometria"),
         srid=STORAGE_SRID,
         help_text=_("MultiPolygon, MultiLineString o MultiPoint."),
     )
     localizzazione = models.CharField(
-        _("localizzazione"), max_length=10, choices=Localizzazione.choices
+        _("localizzazione"),
+        max_length=10,
+        choices=Localizzazione.choices,
+        blank=True,
+        help_text=_("Lasciare vuoto per ricavarla dal tipo di geometria."),
     )
     stato = models.CharField(
         _("stato"), max_length=12, choices=StatoIntervento.choices, db_index=True
@@ -220,6 +248,43 @@ class Intervento(Publishable):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self) -> None:
+        """Geometry multi, valid and inside the CMM; localizzazione from its kind."""
+        super().clean()
+        record = record_label(str(_("Intervento")), self.title)
+        if self.geom is not None:
+            self.geom = as_multi(self.geom)
+            if self.geom.srid is None:
+                self.geom.srid = STORAGE_SRID
+        errors = geometry_errors(self.geom, record=record, allowed=INTERVENTO_GEOMETRIES)
+        if errors:
+            raise ValidationError({"geom": errors})
+        if self.geom is not None and not self.localizzazione:
+            self.localizzazione = LOCALIZZAZIONE_OF_GEOMETRY[self.geom.geom_type]
+
+    def validate_funding(self, amounts: list[Decimal] | None = None) -> None:
+        """Raise ValidationError when funding exceeds the total cost.
+
+        ``amounts`` are the rows about to be saved (an admin formset, a service); by default
+        the stored rows. Not part of :meth:`clean`, because the rows and the cost are edited
+        together (admin inline, services) and must be checked together.
+        """
+        if amounts is None:
+            amounts = list(self.finanziamenti.values_list("importo", flat=True)) if self.pk else []
+        funding_errors(record_label(str(_("Intervento")), self.title), amounts, self.costo_totale)
+
+    def funding_total(self) -> Decimal:
+        """Sum of the funding rows (from the prefetch cache when there is one)."""
+        return sum((f.importo for f in self.finanziamenti.all()), Decimal("0"))
+
+
+INTERVENTO_GEOMETRIES = ("MultiPolygon", "MultiLineString", "MultiPoint")
+LOCALIZZAZIONE_OF_GEOMETRY = {
+    "MultiPolygon": Localizzazione.AREA,
+    "MultiLineString": Localizzazione.LINEA,
+    "MultiPoint": Localizzazione.PUNTO,
+}
+
 
 class FonteFinanziamento(models.TextChoices):
     PNRR = "pnrr", _("PNRR")
@@ -269,6 +334,14 @@ class Finanziamento(models.Model):
     def __str__(self) -> str:
         return f"{self.get_fonte_display()}: {self.importo} €"
 
+    @property
+    def quota(self) -> float | None:
+        """Share of the intervento's total cost (0–1), derived; None without a cost."""
+        cost = self.intervento.costo_totale
+        if not cost:
+            return None
+        return round(float(self.importo / cost), 4)
+
 
 class TipoOpportunita(models.TextChoices):
     INCUBATORE_REMIX = "incubatore_remix", _("Area dell'incubatore metropolitano Re.mix")
@@ -295,7 +368,12 @@ class Opportunita(Publishable):
         _("tipo"), max_length=24, choices=TipoOpportunita.choices, db_index=True
     )
     comune = models.ForeignKey(
-        Comune, verbose_name=_("Comune"), related_name="opportunita", on_delete=models.PROTECT
+        Comune,
+        verbose_name=_("Comune"),
+        related_name="opportunita",
+        on_delete=models.PROTECT,
+        blank=True,
+        help_text=_("Lasciare vuoto per ricavarlo dalla geometria."),
     )
     geom = models.MultiPolygonField(_("perimetro"), srid=STORAGE_SRID)
     superficie_m2 = models.FloatField(_("superficie (m²)"), editable=False, default=0)
@@ -321,6 +399,36 @@ class Opportunita(Publishable):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        """Store the perimeter as multi and recompute the surface in PostGIS (metric CRS)."""
+        from rigenerazione.sql import opportunita_areas_refresh
+
+        if self.geom is not None:
+            self.geom = as_multi(self.geom)
+        super().save(*args, **kwargs)
+        opportunita_areas_refresh([self.pk])
+        self.superficie_m2 = (
+            type(self).objects.filter(pk=self.pk).values_list("superficie_m2", flat=True).get()
+        )
+
+    def clean(self) -> None:
+        """Perimeter multi, valid and inside the CMM; the Comune found spatially if not given."""
+        from rigenerazione.sql import main_comune_id_of_geometry
+
+        super().clean()
+        record = record_label(str(_("Opportunità")), self.title)
+        if self.geom is not None:
+            self.geom = as_multi(self.geom)
+            if self.geom.srid is None:
+                self.geom.srid = STORAGE_SRID
+        errors = geometry_errors(self.geom, record=record, allowed=("MultiPolygon",))
+        if errors:
+            raise ValidationError({"geom": errors})
+        if self.geom is not None and self.comune_id is None:
+            self.comune_id = main_comune_id_of_geometry(self.geom)
+            if self.comune_id is None:
+                raise ValidationError({"comune": ERROR_NO_COMUNE.format(record=record)})
 
     @property
     def superficie_ha(self) -> float:

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_check_deploy_passes_with_production_settings():
-    # The browser fixtures set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright; a deployment does not.
+    # The browser tests allow Django's ORM under Playwright's event loop; production must not.
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DEBUG": "False",

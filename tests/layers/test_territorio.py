@@ -73,6 +73,26 @@ def test_milano_is_the_citta_centrale(territorio):
     assert Comune.objects.filter(ruolo_ptm=RuoloPTM.CITTA_CENTRALE).count() == 1
 
 
+def test_poli_attrattori_come_from_the_sourced_list(territorio):
+    poli = Comune.objects.filter(ruolo_ptm=RuoloPTM.POLO_ATTRATTORE)
+    assert set(poli.values_list("name", flat=True)) == {
+        "Rho",
+        "Legnano",
+        "Abbiategrasso",
+        "Magenta",
+        "Melzo",
+        "Bollate",
+        "Castano Primo",
+        "Melegnano",
+        "San Giuliano Milanese",
+        "Pioltello",
+        "Cassano d'Adda",
+    }
+    assert all(
+        "Piano strategico" in source for source in poli.values_list("ruolo_ptm_source", flat=True)
+    )
+
+
 def test_loading_twice_changes_nothing(territorio, data_dir):
     before = list(Comune.objects.order_by("istat_code").values_list("istat_code", "area_m2"))
     report = territorio_load(data_dir=data_dir)

@@ -1,0 +1,149 @@
+"""REST API of the contributions (``/api/contributi/…``), for scripts with a token.
+
+- ``POST upload/`` (multipart): ``file``, ``target`` (interventi|opportunita), optional
+  ``srid``, ``encoding``, ``make_valid``, ``map_<field>`` and ``commit``; answers the
+  per-feature report, and with ``commit=true`` and no errors stores drafts (201).
+- ``PATCH <target>/<id>/``: change title, description, stato and/or ``geometry`` (GeoJSON).
+- ``POST <target>/<id>/<action>/``: ``invia``, ``pubblica``, ``rinvia`` (``review_comment``),
+  ``ritira``.
+Every view uses :mod:`contributi.permissions`; anonymous users get 401/403.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from contributi import services
+from contributi.importers import check_size, upload_report
+from contributi.importers.mapping import TARGETS, target
+from contributi.permissions import CanChangeRecord, IsContributor, editable_records
+from contributi.views import ACTIONS, MODELS
+
+__all__ = ["UploadApi", "RecordApi", "RecordActionApi"]
+
+
+class UploadInput(serializers.Serializer):
+    file = serializers.FileField()
+    target = serializers.ChoiceField(choices=list(TARGETS))
+    srid = serializers.IntegerField(required=False, allow_null=True)
+    encoding = serializers.CharField(required=False, allow_blank=True)
+    make_valid = serializers.BooleanField(required=False, default=False)
+    commit = serializers.BooleanField(required=False, default=False)
+
+
+class UploadApi(APIView):
+    permission_classes = [IsContributor]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": UploadInput},
+        responses=OpenApiTypes.OBJECT,
+        summary="Carica un file: rapporto per elemento e, con commit, bozze",
+    )
+    def post(self, request):
+        data = UploadInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        upload = values["file"]
+        check_size(upload.name, upload.size)
+        spec = target(values["target"])
+        mapping = {
+            f.name: request.data[f"map_{f.name}"]
+            for f in spec.fields
+            if f"map_{f.name}" in request.data
+        }
+        report = upload_report(
+            filename=upload.name,
+            data=upload.read(),
+            target_key=spec.key,
+            user=request.user,
+            stated_srid=values.get("srid"),
+            stated_encoding=values.get("encoding") or None,
+            mapping=mapping,
+            make_valid=values["make_valid"],
+        )
+        body = report.as_dict()
+        if not values["commit"]:
+            return Response(body, status=status.HTTP_200_OK if report.ok else 400)
+        if not report.ok:
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        created = services.upload_commit(report=report, user=request.user)
+        body["created"] = [record.pk for record in created]
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class RecordInput(serializers.Serializer):
+    title = serializers.CharField(required=False, max_length=300)
+    description = serializers.CharField(required=False, allow_blank=True)
+    stato = serializers.CharField(required=False)
+    geometry = serializers.JSONField(required=False)
+
+
+def _record(request, target_key: str, pk: int, view):
+    model = MODELS.get(target_key)
+    if model is None:
+        raise Http404
+    record = get_object_or_404(editable_records(request.user, model.objects.all()), pk=pk)
+    view.check_object_permissions(request, record)
+    return record
+
+
+class RecordApi(APIView):
+    permission_classes = [CanChangeRecord]
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        request=RecordInput,
+        responses=OpenApiTypes.OBJECT,
+        summary="Modifica attributi e geometria di un record (torna bozza)",
+    )
+    def patch(self, request, target_key: str, pk: int):
+        record = _record(request, target_key, pk, self)
+        data = RecordInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = {k: v for k, v in data.validated_data.items() if k != "geometry"}
+        geometry = data.validated_data.get("geometry")
+        services.record_update(
+            record=record,
+            user=request.user,
+            values=values,
+            geojson=json.dumps(geometry) if geometry is not None else None,
+        )
+        return Response({"id": record.pk, "publication_state": record.publication_state})
+
+
+class RecordActionApi(APIView):
+    permission_classes = [IsContributor]
+    parser_classes = [JSONParser, FormParser]
+
+    @extend_schema(
+        request=None,
+        responses=OpenApiTypes.OBJECT,
+        summary="invia | pubblica | rinvia (review_comment) | ritira",
+    )
+    def post(self, request, target_key: str, pk: int, action: str):
+        record = _record(request, target_key, pk, self)
+        name = ACTIONS.get(action)
+        if name is None:
+            raise Http404
+        kwargs = {"record": record, "user": request.user}
+        if name == "send_back":
+            kwargs["comment"] = request.data.get("review_comment", "")
+        getattr(services, f"record_{name}")(**kwargs)
+        record.refresh_from_db()
+        return Response(
+            {
+                "id": record.pk,
+                "publication_state": record.publication_state,
+                "withdrawn_on": record.withdrawn_on,
+            }
+        )

@@ -1,0 +1,169 @@
+"""Read a staged upload with pyogrio into a GeoDataFrame in the storage CRS.
+
+CRSs come only from an allow-list of EPSG codes (``layers.srid``) and are parsed by pyproj; a
+file without a CRS is refused unless the user states one. Z and M are dropped with a note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import pyogrio
+import shapely
+from pyproj import CRS
+from pyproj.exceptions import CRSError
+
+from contributi.importers import messages as m
+from contributi.importers.safety import Staged, dbf_is_ascii, gdal_offline
+from layers.srid import (
+    GAUSS_BOAGA_SRID,
+    METRIC_SRID,
+    RDN2008_UTM32_ALT_SRID,
+    RDN2008_UTM32_SRID,
+    STORAGE_SRID,
+)
+from remix.errors import UserInputError
+
+__all__ = ["ALLOWED_SRIDS", "ENCODINGS", "MAX_FEATURES", "Read", "read_staged"]
+
+ALLOWED_SRIDS = {
+    STORAGE_SRID: "WGS 84 (EPSG:4326)",
+    METRIC_SRID: "WGS 84 / UTM 32N (EPSG:32632)",
+    GAUSS_BOAGA_SRID: "Monte Mario / Gauss-Boaga fuso Ovest (EPSG:3003)",
+    RDN2008_UTM32_SRID: "RDN2008 / UTM 32N (EPSG:6707)",
+    RDN2008_UTM32_ALT_SRID: "RDN2008 / UTM 32N N-E (EPSG:7791)",
+}
+ENCODINGS = {
+    "UTF-8": "UTF-8",
+    "CP1252": "Windows-1252 (Europa occidentale)",
+    "ISO-8859-1": "ISO-8859-1 (Latin-1)",
+    "ISO-8859-15": "ISO-8859-15 (Latin-9)",
+}
+MAX_FEATURES = 5000
+
+
+@dataclass
+class Read:
+    """What the file holds, reprojected: a GeoDataFrame and the notes for the report."""
+
+    filename: str
+    frame: gpd.GeoDataFrame
+    source_srid: int
+    columns: list[str]
+    notes: list[str] = field(default_factory=list)
+
+
+def read_staged(
+    filename: str, staged: Staged, *, stated_srid: int | None, stated_encoding: str | None
+) -> Read:
+    """Read the staged file, check its CRS and return it in the storage CRS."""
+    notes = list(staged.notes)
+    encoding = _encoding(filename, staged, stated_encoding, notes)
+    with gdal_offline():
+        layer = _single_layer(filename, staged)
+        try:
+            frame = pyogrio.read_dataframe(
+                str(staged.path), layer=layer, encoding=encoding, on_invalid="ignore"
+            )
+        except Exception as exc:  # pyogrio raises many kinds; the clerk gets one message
+            reason = str(exc).replace(str(staged.path.parent), "").strip()[:200]
+            raise UserInputError(
+                m.UNREADABLE.format(file=filename, reason=reason), field="file"
+            ) from exc
+    if len(frame) == 0:
+        raise UserInputError(m.NO_FEATURES.format(file=filename), field="file")
+    if len(frame) > MAX_FEATURES:
+        raise UserInputError(
+            m.TOO_MANY_FEATURES.format(file=filename, count=len(frame), limit=MAX_FEATURES),
+            field="file",
+        )
+    srid = _source_srid(filename, staged, frame, stated_srid)
+    frame = frame.set_crs(srid, allow_override=True)
+    _check_ranges(filename, frame, srid)
+    geoms = frame.geometry.values
+    if shapely.has_z(geoms).any() or _has_m(geoms):
+        frame = frame.set_geometry(shapely.force_2d(geoms), crs=frame.crs)
+        notes.append(str(m.NOTE_Z_DROPPED))
+    if srid != STORAGE_SRID:
+        frame = frame.to_crs(STORAGE_SRID)
+        notes.append(str(m.NOTE_REPROJECTED.format(crs=ALLOWED_SRIDS[srid])))
+    columns = [c for c in frame.columns if c != frame.geometry.name]
+    return Read(filename=filename, frame=frame, source_srid=srid, columns=columns, notes=notes)
+
+
+def _has_m(geoms) -> bool:
+    has_m = getattr(shapely, "has_m", None)
+    return bool(has_m(geoms).any()) if has_m else False
+
+
+def _encoding(filename: str, staged: Staged, stated: str | None, notes: list[str]) -> str | None:
+    if stated and stated not in ENCODINGS:
+        stated = None
+    if staged.fmt != "shapefile" or staged.has_cpg:
+        return None  # GDAL honours the .cpg; GeoJSON/KML/GPKG are UTF-8 by definition
+    if stated:
+        notes.append(str(m.NOTE_ENCODING.format(encoding=ENCODINGS[stated])))
+        return stated
+    if not dbf_is_ascii(staged.path.with_suffix(".dbf")):
+        raise UserInputError(m.NEEDS_ENCODING.format(file=filename), field="encoding")
+    return None
+
+
+def _single_layer(filename: str, staged: Staged) -> str | None:
+    if staged.fmt != "gpkg":
+        return None
+    try:
+        layers = [name for name, geom_type in pyogrio.list_layers(str(staged.path)) if geom_type]
+    except Exception as exc:
+        raise UserInputError(
+            m.UNREADABLE.format(file=filename, reason="GeoPackage non valido"), field="file"
+        ) from exc
+    if len(layers) > 1:
+        raise UserInputError(
+            m.GPKG_MANY_LAYERS.format(file=filename, names=", ".join(layers)), field="file"
+        )
+    if not layers:
+        raise UserInputError(m.NO_FEATURES.format(file=filename), field="file")
+    return layers[0]
+
+
+def _source_srid(filename: str, staged: Staged, frame, stated: int | None) -> int:
+    if stated is not None and stated not in ALLOWED_SRIDS:
+        raise UserInputError(m.CRS_STATED_NOT_ALLOWED.format(crs=f"EPSG:{stated}"), field="srid")
+    if frame.crs is None or (staged.fmt == "shapefile" and not staged.has_prj):
+        if stated is not None:
+            return stated
+        message = m.MISSING_PRJ if staged.fmt == "shapefile" else m.NO_CRS
+        raise UserInputError(message.format(file=filename), field="srid")
+    try:
+        # A 3D CRS (e.g. EPSG:4979 for GeoJSON with heights) counts as its 2D base.
+        epsg = CRS.from_user_input(frame.crs).to_2d().to_epsg(min_confidence=70)
+    except CRSError:
+        epsg = None
+    if epsg not in ALLOWED_SRIDS:
+        allowed = ", ".join(f"EPSG:{code}" for code in ALLOWED_SRIDS)
+        name = f"EPSG:{epsg}" if epsg else frame.crs.name
+        raise UserInputError(
+            m.CRS_NOT_ALLOWED.format(file=filename, crs=name, allowed=allowed), field="srid"
+        )
+    return epsg
+
+
+def _check_ranges(filename: str, frame, srid: int) -> None:
+    """Coordinates impossible in the CRS (metres read as degrees) are the user's error."""
+    valid = frame.geometry[~frame.geometry.is_empty & frame.geometry.notna()]
+    if valid.empty:
+        return
+    minx, miny, maxx, maxy = valid.total_bounds
+    outside = not all(map(_finite, (minx, miny, maxx, maxy)))
+    if srid == STORAGE_SRID:
+        outside = outside or minx < -180 or maxx > 180 or miny < -90 or maxy > 90
+    if outside:
+        raise UserInputError(
+            m.COORDS_OUT_OF_RANGE.format(file=filename, crs=ALLOWED_SRIDS[srid]), field="srid"
+        )
+
+
+def _finite(value: float) -> bool:
+    return value == value and abs(value) != float("inf")

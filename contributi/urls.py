@@ -1,0 +1,33 @@
+"""URLs of the contributions: accounts, pages under /contributi/, API under /api/contributi/."""
+
+from django.urls import include, path
+
+from contributi import apis, views
+
+app_name = "contributi"
+
+_TARGET = "<str:target_key>/<int:pk>"
+
+api_urlpatterns = [
+    path("upload/", apis.UploadApi.as_view(), name="api-upload"),
+    path(f"{_TARGET}/", apis.RecordApi.as_view(), name="api-record"),
+    path(f"{_TARGET}/<str:action>/", apis.RecordActionApi.as_view(), name="api-action"),
+]
+
+urlpatterns = [
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
+    path("contributi/", views.dashboard, name="dashboard"),
+    path("contributi/carica/", views.upload, name="upload"),
+    path("contributi/carica/conferma/", views.upload_commit, name="upload-commit"),
+    path("contributi/carica/ricontrolla/", views.upload_recheck, name="upload-recheck"),
+    path(
+        "contributi/modello/<str:target_key>.<str:fmt>",
+        views.template_download,
+        name="template",
+    ),
+    path(f"contributi/{_TARGET}/modifica/", views.record_edit, name="edit"),
+    path(f"contributi/{_TARGET}/storico/", views.record_history, name="history"),
+    path(f"contributi/{_TARGET}/<str:action>/", views.record_action, name="action"),
+    path("api/contributi/", include(api_urlpatterns)),
+]

@@ -1,0 +1,153 @@
+"""Thin API views of the analyses, under /api/analisi/ (JSON; CSV with ``?format=csv``).
+
+Each view calls one report or query function; errors a user can cause are
+:class:`remix.errors.UserInputError` (400) or 404 for an unknown LUM, Comune or Zona.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from lum.proximity import MAX_DISTANCE_M, features_near, proximity_query_parse
+from lum.queries import lums_summary
+from lum.renderers import AnalysisCSVRenderer
+from lum.reports import comune_report, lum_report, published_lums, zona_report
+
+__all__ = [
+    "LumSummaryView",
+    "LumAnalysisView",
+    "ComuneAnalysisView",
+    "ZonaAnalysisView",
+    "ProximityView",
+]
+
+FORMAT = OpenApiParameter(
+    "format", str, enum=["json", "csv"], description="json (predefinito) o csv (formato lungo)"
+)
+
+
+class _AnalysisView(APIView):
+    permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer, AnalysisCSVRenderer]
+    csv_filename = "analisi"
+
+
+class LumSummaryView(_AnalysisView):
+    csv_filename = "analisi-lum-sintesi"
+
+    @extend_schema(
+        summary="Sintesi di tutti i LUM",
+        operation_id="analisi_lum_list",
+        description="Per ogni LUM pubblicato: servizi nel bacino, interventi che lo toccano e "
+        "loro finanziamenti, opportunità e loro ettari nel bacino. CSV: una riga per LUM.",
+        parameters=[FORMAT],
+        responses={200: OpenApiTypes.OBJECT},
+        tags=["analisi"],
+    )
+    def get(self, request):
+        return Response({"results": lums_summary(settings.REMIX_LUM_RADIUS_M)})
+
+    @staticmethod
+    def csv_rows(data: dict) -> tuple[list[str], list[list]]:
+        rows = data["results"]
+        header = list(rows[0]) if rows else ["id", "name"]
+        return header, [[row[key] for key in header] for row in rows]
+
+
+class LumAnalysisView(_AnalysisView):
+    csv_filename = "analisi-lum"
+
+    @extend_schema(
+        summary="Analisi di un LUM",
+        operation_id="analisi_lum_retrieve",
+        description="Servizi nel bacino per categoria, interventi e opportunità che lo toccano "
+        "(numero, ettari, finanziamenti), Comuni raggiunti. Bacino: raggio del LUM o "
+        "REMIX_LUM_RADIUS_M.",
+        parameters=[FORMAT],
+        responses={200: OpenApiTypes.OBJECT},
+        tags=["analisi"],
+    )
+    def get(self, request, pk: int):
+        return Response(lum_report(get_object_or_404(published_lums(), pk=pk)))
+
+
+class ComuneAnalysisView(_AnalysisView):
+    csv_filename = "analisi-comune"
+
+    @extend_schema(
+        summary="Analisi di un Comune",
+        operation_id="analisi_comune_retrieve",
+        description="Interventi e finanziamenti per fonte, ettari di opportunità per tipo, quota "
+        "di opportunità nei bacini dei LUM (unioni, senza doppi conteggi), servizi per categoria.",
+        parameters=[FORMAT],
+        responses={200: OpenApiTypes.OBJECT},
+        tags=["analisi"],
+    )
+    def get(self, request, istat_code: str):
+        return Response(comune_report(istat_code))
+
+
+class ZonaAnalysisView(_AnalysisView):
+    csv_filename = "analisi-zona"
+
+    @extend_schema(
+        summary="Analisi di una Zona omogenea",
+        operation_id="analisi_zona_retrieve",
+        description="Gli stessi indicatori del Comune, sull'insieme dei Comuni della Zona.",
+        parameters=[FORMAT],
+        responses={200: OpenApiTypes.OBJECT},
+        tags=["analisi"],
+    )
+    def get(self, request, slug: str):
+        return Response(zona_report(slug))
+
+
+class ProximityView(_AnalysisView):
+    csv_filename = "vicinanza"
+
+    @extend_schema(
+        summary="Che cosa c'è entro X metri",
+        operation_id="analisi_vicinanza",
+        description="Per ogni layer pubblicato (o quelli in `layers`), gli elementi entro "
+        "`distanza` metri da un punto (`lon`, `lat` in WGS 84) o da un elemento (`layer`, "
+        "`id`), dal più vicino; distanze nel CRS metrico (UTM 32N).",
+        parameters=[
+            OpenApiParameter("lon", float, description="Longitudine, -180…180"),
+            OpenApiParameter("lat", float, description="Latitudine, -90…90"),
+            OpenApiParameter("layer", str, description="Layer dell'elemento di riferimento"),
+            OpenApiParameter("id", str, description="Id dell'elemento di riferimento"),
+            OpenApiParameter(
+                "distanza", float, required=True, description=f"Metri, 1…{MAX_DISTANCE_M}"
+            ),
+            OpenApiParameter("layers", str, description="Elenco di id di layer, separati da ,"),
+            FORMAT,
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+        tags=["analisi"],
+    )
+    def get(self, request):
+        query = proximity_query_parse(request.query_params)
+        return Response(
+            {
+                "riferimento": query.described_as,
+                "distanza_m": query.distance_m,
+                "layers": [features_near(layer, query) for layer in query.layers],
+            }
+        )
+
+    @staticmethod
+    def csv_rows(data: dict) -> tuple[list[str], list[list]]:
+        header = ["layer", "id", "label", "distance_m"]
+        rows = [
+            [group["layer"], f["id"], f["label"], f["distance_m"]]
+            for group in data["layers"]
+            for f in group["features"]
+        ]
+        return header, rows

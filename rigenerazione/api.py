@@ -1,0 +1,258 @@
+"""Thin public REST endpoints of interventions and opportunities (GeoJSON, read-only).
+
+Each view calls one selector. Filters are the contract's FilterSets (the same the layers
+use), plus ``bbox`` and ``ordering``; every answer comes from ``.published()`` records only.
+"""
+
+from __future__ import annotations
+
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, serializers
+from rest_framework.filters import BaseFilterBackend, OrderingFilter
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from layers.params import BAD_BBOX, parse_bbox
+from remix.errors import UserInputError
+from rigenerazione.filters import InterventoFilter, OpportunitaFilter
+from rigenerazione.selectors import (
+    GROUPS,
+    funding_by_group,
+    funding_by_source,
+    interventi_by_state,
+    interventi_list,
+    opportunita_hectares_by_group,
+    opportunita_list,
+)
+from rigenerazione.serializers import InterventoSerializer, OpportunitaSerializer
+
+__all__ = [
+    "ERROR_GROUP_BY",
+    "InterventoListApi",
+    "InterventoDetailApi",
+    "OpportunitaListApi",
+    "OpportunitaDetailApi",
+    "FundingByGroupApi",
+    "InterventiByStateApi",
+    "FundingBySourceApi",
+    "OpportunitaHectaresApi",
+]
+
+ERROR_GROUP_BY = "group_by deve essere 'zona' o 'comune'."
+
+
+class GeoJsonLimitOffsetPagination(LimitOffsetPagination):
+    """``limit``/``offset`` pages as a GeoJSON FeatureCollection with ``count``/``next``."""
+
+    default_limit = 100
+    max_limit = 1000
+
+    def get_paginated_response(self, data) -> Response:
+        return Response(
+            {
+                "type": "FeatureCollection",
+                "count": self.count,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "features": data["features"],
+            }
+        )
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        base = super().get_paginated_response_schema(schema)
+        props = base["properties"]
+        props["features"] = props.pop("results")
+        base["properties"] = {"type": {"type": "string", "enum": ["FeatureCollection"]}, **props}
+        return base
+
+
+class BBoxFilterBackend(BaseFilterBackend):
+    """``bbox=minlon,minlat,maxlon,maxlat`` (WGS 84) on the view's ``bbox_filter_field``."""
+
+    def filter_queryset(self, request: Request, queryset, view):
+        value = request.query_params.get("bbox")
+        if not value:
+            return queryset
+        box = parse_bbox(value)
+        return queryset.filter(**{f"{view.bbox_filter_field}__intersects": box})
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        return [
+            {
+                "name": "bbox",
+                "required": False,
+                "in": "query",
+                "description": BAD_BBOX,
+                "schema": {"type": "string", "example": "9.10,45.42,9.25,45.52"},
+            }
+        ]
+
+
+class ContractFilterBackend(DjangoFilterBackend):
+    """The view's FilterSet; a bad value is a 400 naming the parameter (like the engine)."""
+
+    def filter_queryset(self, request: Request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            name, messages = next(iter(filterset.errors.items()))
+            raise UserInputError(f"{name}: {' '.join(messages)}", field=name)
+        return filterset.qs
+
+
+FILTERS = [BBoxFilterBackend, ContractFilterBackend]
+
+
+class _InterventiBase(generics.GenericAPIView):
+    serializer_class = InterventoSerializer
+    filterset_class = InterventoFilter
+    filter_backends = FILTERS
+    bbox_filter_field = "geom"
+
+    def get_queryset(self):
+        return interventi_list()
+
+
+class _OpportunitaBase(generics.GenericAPIView):
+    serializer_class = OpportunitaSerializer
+    filterset_class = OpportunitaFilter
+    filter_backends = FILTERS
+    bbox_filter_field = "geom"
+
+    def get_queryset(self):
+        return opportunita_list()
+
+
+class InterventoListApi(_InterventiBase, generics.ListAPIView):
+    """Published interventi as a paginated GeoJSON FeatureCollection."""
+
+    filter_backends = [*FILTERS, OrderingFilter]
+    ordering_fields = ("title", "stato", "anno_inizio", "anno_fine", "costo_totale", "updated_at")
+    pagination_class = GeoJsonLimitOffsetPagination
+
+
+class InterventoDetailApi(_InterventiBase, generics.RetrieveAPIView):
+    """One published intervento, with its Comuni and funding rows, as a GeoJSON Feature."""
+
+    filter_backends = []
+
+
+class OpportunitaListApi(_OpportunitaBase, generics.ListAPIView):
+    """Published opportunità as a paginated GeoJSON FeatureCollection."""
+
+    filter_backends = [*FILTERS, OrderingFilter]
+    ordering_fields = ("title", "tipo", "stato", "superficie_m2", "updated_at")
+    pagination_class = GeoJsonLimitOffsetPagination
+
+
+class OpportunitaDetailApi(_OpportunitaBase, generics.RetrieveAPIView):
+    """One published opportunità as a GeoJSON Feature."""
+
+    filter_backends = []
+
+
+def _group_by(request: Request) -> str:
+    value = request.query_params.get("group_by", "zona")
+    if value not in GROUPS:
+        raise UserInputError(ERROR_GROUP_BY, field="group_by")
+    return value
+
+
+GROUP_BY_PARAM = OpenApiParameter(
+    "group_by", str, enum=list(GROUPS), default="zona", description="Raggruppa per Zona o Comune"
+)
+GROUP = inline_serializer("Group", {"id": serializers.CharField(), "name": serializers.CharField()})
+
+
+def _results(name: str, fields: dict):
+    return inline_serializer(name, {"results": inline_serializer(f"{name}Row", fields, many=True)})
+
+
+class FundingByGroupApi(_InterventiBase):
+    """Funding per source and Zona omogenea (or Comune), multi-Comune interventi split equally."""
+
+    @extend_schema(
+        parameters=[GROUP_BY_PARAM],
+        filters=True,
+        responses=_results(
+            "FundingByGroup",
+            {
+                "group": GROUP,
+                "fonte": serializers.CharField(),
+                "fonte_label": serializers.CharField(),
+                "importo": serializers.FloatField(),
+            },
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        group_by = _group_by(request)
+        interventi = self.filter_queryset(self.get_queryset())
+        rows = funding_by_group(interventi, group_by=group_by)
+        return Response({"group_by": group_by, "results": rows})
+
+
+class InterventiByStateApi(_InterventiBase):
+    """Number and total cost of the interventi per state."""
+
+    @extend_schema(
+        filters=True,
+        responses=_results(
+            "InterventiByState",
+            {
+                "stato": serializers.CharField(),
+                "stato_label": serializers.CharField(),
+                "count": serializers.IntegerField(),
+                "costo_totale": serializers.FloatField(),
+            },
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        interventi = self.filter_queryset(self.get_queryset())
+        return Response({"results": interventi_by_state(interventi)})
+
+
+class FundingBySourceApi(_InterventiBase):
+    """Total funding and number of funded interventi per source."""
+
+    @extend_schema(
+        filters=True,
+        responses=_results(
+            "FundingBySource",
+            {
+                "fonte": serializers.CharField(),
+                "fonte_label": serializers.CharField(),
+                "importo": serializers.FloatField(),
+                "interventi": serializers.IntegerField(),
+            },
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        interventi = self.filter_queryset(self.get_queryset())
+        return Response({"results": funding_by_source(interventi)})
+
+
+class OpportunitaHectaresApi(_OpportunitaBase):
+    """Hectares and number of opportunità per type and Zona omogenea (or Comune)."""
+
+    @extend_schema(
+        parameters=[GROUP_BY_PARAM],
+        filters=True,
+        responses=_results(
+            "OpportunitaHectares",
+            {
+                "group": GROUP,
+                "tipo": serializers.CharField(),
+                "tipo_label": serializers.CharField(),
+                "ettari": serializers.FloatField(),
+                "count": serializers.IntegerField(),
+            },
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        group_by = _group_by(request)
+        opportunita = self.filter_queryset(self.get_queryset())
+        rows = opportunita_hectares_by_group(opportunita, group_by=group_by)
+        return Response({"group_by": group_by, "results": rows})

@@ -1,0 +1,51 @@
+"""The lum and servizi layers in the catalogue and the publishing engine's feeds."""
+
+from __future__ import annotations
+
+import json
+
+from tests.lum.conftest import PX, PY, make_lum
+
+
+def feed(client, layer_id, **params) -> dict:
+    response = client.get(f"/api/layers/{layer_id}/download.geojson", params)
+    assert response.status_code == 200
+    return json.loads(b"".join(response.streaming_content))
+
+
+def test_catalogue_lists_both_layers_with_their_contract_filters(client, db):
+    layers = {layer["id"]: layer for layer in client.get("/api/layers/").json()["layers"]}
+    assert layers["lum"]["queryables"] == ["bbox", "comune", "zona", "stato", "rank", "q"]
+    assert layers["lum"]["theme"] == "mobilita"
+    assert layers["lum"]["links"]["detail_page"] == "/atlante/lum/{id}/"
+    assert layers["servizi"]["queryables"] == ["bbox", "comune", "zona", "categoria", "q"]
+    assert layers["servizi"]["theme"] == "servizi"
+    assert layers["servizi"]["is_sample"] is True
+
+
+def test_the_geojson_feed_serves_published_lum_only_and_filters_by_rank(client, tiny_world):
+    make_lum(tiny_world.est, PX + 200, PY, name="Bozza", publication_state="bozza")
+    make_lum(tiny_world.est, PX + 400, PY, name="Sovra", rank="sovracomunale")
+    names = lambda body: sorted(f["properties"]["name"] for f in body["features"])  # noqa: E731
+    body = feed(client, "lum")
+    assert names(body) == ["L", "Sovra"]
+    body = feed(client, "lum", rank="sovracomunale")
+    assert names(body) == ["Sovra"]
+    body = feed(client, "lum", zona="zona-prova", q="sov")
+    assert names(body) == ["Sovra"]
+
+
+def test_the_services_feed_filters_by_category_and_comune(client, tiny_world):
+    body = feed(client, "servizi", categoria="universita", comune="999002")
+    assert sorted(f["properties"]["name"] for f in body["features"]) == ["uni_in", "uni_out"]
+
+
+def test_the_lum_analysis_runs_a_fixed_number_of_queries(
+    client, tiny_world, django_assert_num_queries
+):
+    url = f"/api/analisi/lum/{tiny_world.lum.pk}/"
+    client.get(url)  # warm-up: session, content types
+    # 1 LUM + 6 analyses (services by category, services, interventi, funding, opportunità,
+    # Comuni reached), whatever the number of rows.
+    with django_assert_num_queries(7):
+        client.get(url)
