@@ -50,8 +50,12 @@ test: setup-test lint
 format: setup-test
 	@.venv/bin/ruff format . && .venv/bin/ruff check --fix .
 
+# Benchmarks (never part of the tests): regenerate the synthetic load layer at each size and
+# print the tables of bench/RESULTS.md. BENCH_SIZES=10000,100000,1000000 for the 1M step.
+BENCH_SIZES ?= 10000,100000
 bench: fixtures
-	@$(WITH_DB) for s in bench/bench_*.py; do DEBUG=false SECRET_KEY=bench $(PY) $$s; done
+	@scripts/bootstrap.sh bench
+	@$(WITH_DB) $(PY) -m bench.run --sizes $(BENCH_SIZES)
 
 clean-db:
 	@if [ -f var/pg/data/PG_VERSION ]; then runuser -u postgres -- /usr/lib/postgresql/*/bin/pg_ctl -D var/pg/data stop -m fast || true; fi

@@ -26,7 +26,7 @@ from layers.srid import STORAGE_SRID
 from layers.versions import layer_version
 from remix.errors import UserInputError
 
-__all__ = ["MVT_TYPE", "BAD_TILE", "tile_bounds", "tile", "tilejson"]
+__all__ = ["MVT_TYPE", "BAD_TILE", "tile_bounds", "tile_coordinates", "tile", "tilejson"]
 
 MVT_TYPE = "application/vnd.mapbox-vector-tile"
 MAX_ZOOM = 24
@@ -34,22 +34,31 @@ BAD_TILE = "{name} fuori intervallo: z in [0, {max_z}], x e y in [0, 2^z - 1]."
 CACHE_ALIAS = "tiles"
 
 
-def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
-    """The lon/lat bounds of tile z/x/y (Web Mercator tiles are lon/lat rectangles)."""
+def tile_bounds(z: int, x: int, y: int, margin: float = 0.0) -> tuple[float, float, float, float]:
+    """The lon/lat bounds of tile z/x/y, grown by ``margin`` tile widths on every side (Web
+    Mercator tiles are lon/lat rectangles; the margin is exact in Mercator, as in
+    ``ST_TileEnvelope(z, x, y, margin => …)``)."""
     n = 2**z
 
-    def lat(row: int) -> float:
+    def lon(column: float) -> float:
+        return max(-180.0, min(180.0, column / n * 360 - 180))
+
+    def lat(row: float) -> float:
         return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * row / n))))
 
-    return x / n * 360 - 180, lat(y + 1), (x + 1) / n * 360 - 180, lat(y)
+    return lon(x - margin), lat(y + 1 + margin), lon(x + 1 + margin), lat(y - margin)
 
 
-def _check_tile(z: int, x: int, y: int) -> None:
-    if not 0 <= z <= MAX_ZOOM:
-        raise UserInputError(BAD_TILE.format(name="z", max_z=MAX_ZOOM), field="z")
-    for name, value in (("x", x), ("y", y)):
-        if not 0 <= value < 2**z:
+def tile_coordinates(z: str, x: str, y: str) -> tuple[int, int, int]:
+    """The integer z/x/y of a tile path; UserInputError naming the coordinate out of range."""
+
+    def number(name: str, text: str, high: int) -> int:
+        if not text.isdigit() or len(text) > 8 or not 0 <= int(text) <= high:
             raise UserInputError(BAD_TILE.format(name=name, max_z=MAX_ZOOM), field=name)
+        return int(text)
+
+    zoom = number("z", z, MAX_ZOOM)
+    return zoom, number("x", x, 2**zoom - 1), number("y", y, 2**zoom - 1)
 
 
 def _cache_key(layer: Layer, token: str, filters: str, z: int, x: int, y: int) -> str:
@@ -59,10 +68,10 @@ def _cache_key(layer: Layer, token: str, filters: str, z: int, x: int, y: int) -
 
 @require_GET
 @publishing_view
-def tile(request: HttpRequest, layer_id: str, z: int, x: int, y: int) -> HttpResponse:
+def tile(request: HttpRequest, layer_id: str, z: str, x: str, y: str) -> HttpResponse:
     """One MVT tile of the layer (204 when empty), honouring the layer's filters."""
     layer = layer_or_404(layer_id)
-    _check_tile(z, x, y)
+    z, x, y = tile_coordinates(z, x, y)
     params = request.GET
     queryset = filtered_queryset(layer, params)
     version = layer_version(layer)
@@ -83,11 +92,7 @@ def tile(request: HttpRequest, layer_id: str, z: int, x: int, y: int) -> HttpRes
 
 def _within_tile(layer: Layer, queryset: QuerySet, z: int, x: int, y: int) -> QuerySet:
     """Narrow to features whose bounding box meets the tile plus its MVT buffer (index scan)."""
-    west, south, east, north = tile_bounds(z, x, y)
-    pad = (east - west) * MVT_BUFFER / MVT_EXTENT
-    box = Polygon.from_bbox(
-        (max(west - pad, -180), max(south - pad, -90), min(east + pad, 180), min(north + pad, 90))
-    )
+    box = Polygon.from_bbox(tile_bounds(z, x, y, margin=MVT_BUFFER / MVT_EXTENT))
     box.srid = STORAGE_SRID
     return queryset.filter(**{f"{layer.geometry_field}__bboverlaps": box})
 

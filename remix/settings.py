@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "lum",
     "contributi",
     "frontend",
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -103,6 +104,11 @@ DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
 DATABASES["default"]["HOST"] = unquote(DATABASES["default"].get("HOST") or "")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL's JIT compiles the big tile and feed queries (their estimated cost crosses
+# jit_*_above_cost) for 0.5-1.5 s, more than running them: off, as measured in bench/RESULTS.md.
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = env.str(
+    "PG_OPTIONS", default="-c jit=off"
+)
 
 # GDAL < 3.9 (Debian 12 ships 3.6) cannot block file/network access from spatial reference
 # strings. Remix never hands user-supplied CRS text to Django's GDAL: uploads are read by
@@ -199,7 +205,7 @@ LEAFLET_CONFIG = {
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "tiles": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "layers.tilecache.TileFileCache",
         "LOCATION": env.path("TILE_CACHE_DIR", default=BASE_DIR / "var" / "cache" / "tiles"),
         "TIMEOUT": env.int("TILE_CACHE_TIMEOUT", default=7 * 24 * 3600),
         "OPTIONS": {"MAX_ENTRIES": env.int("TILE_CACHE_MAX_ENTRIES", default=200_000)},

@@ -3,7 +3,7 @@
 # Python packages of pyproject.toml, and the front-end packages of package.json copied into
 # static files. Idempotent: a second run installs nothing and takes a second or two.
 #
-# Usage: scripts/bootstrap.sh run|test
+# Usage: scripts/bootstrap.sh run|test|bench   (bench = test + the benchmark tools)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profile="${1:-run}"
@@ -34,7 +34,10 @@ debian_packages() {
   fi
   while read -r when pkg check; do
     case "$when" in ''|'#'*) continue ;; esac
-    [ "$when" = run ] || [ "$profile" = test ] || continue
+    case "$when:$profile" in
+      run:*|test:test|test:bench|bench:bench) ;;
+      *) continue ;;
+    esac
     pkg="${pkg//PGMAJOR/$major}"; check="${check//PGMAJOR/$major}"
     have "$check" || missing+=("$pkg")
   done < scripts/debian-packages.txt
@@ -52,7 +55,9 @@ debian_packages() {
 
 python_packages() {
   local stamp want
-  want="$(sha256sum pyproject.toml | cut -c1-16)"
+  local extras=dev
+  [ "$profile" = bench ] && extras=dev,bench
+  want="$(sha256sum pyproject.toml | cut -c1-16)-$extras"
   stamp=".venv/.remix-installed-$want"
   [ -f "$stamp" ] && return 0
   if [ ! -x .venv/bin/python ]; then
@@ -61,7 +66,7 @@ python_packages() {
   fi
   log "installing Python packages (pyproject.toml)"
   .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[$extras]"
   rm -f .venv/.remix-installed-*
   touch "$stamp"
 }

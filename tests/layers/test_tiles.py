@@ -111,3 +111,15 @@ def test_tilejson_describes_the_tiles(client, territorio):
     assert document["minzoom"] == 8
     assert document["vector_layers"][0]["id"] == "comuni"
     assert document["vector_layers"][0]["fields"]["name"] == "Comune"
+
+
+def test_tile_bounds_with_margin_match_postgis_tile_envelope(db):
+    # Reference: SELECT ST_Extent(ST_Transform(ST_TileEnvelope(10, 538, 366,
+    #   margin => 64.0 / 4096), 4326))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Transform("
+            "ST_TileEnvelope(10, 538, 366, margin => 64.0 / 4096), 4326) AS e) AS t"
+        )
+        expected = cursor.fetchone()
+    assert tile_bounds(10, 538, 366, margin=64 / 4096) == pytest.approx(expected, abs=1e-9)

@@ -1,0 +1,27 @@
+"""Settings of the benchmark servers: the project's settings plus the baseline views.
+
+``BENCH_TILE_CACHE=off`` swaps the tile cache for a dummy one, so every tile request is cold;
+``CONN_MAX_AGE`` (read by remix.settings) toggles persistent connections.
+"""
+
+import os
+import tempfile
+
+from remix.settings import *  # noqa: F403
+from remix.settings import CACHES, INSTALLED_APPS
+
+ROOT_URLCONF = "bench.urls"
+INSTALLED_APPS = [*INSTALLED_APPS]
+if os.environ.get("BENCH_TILE_CACHE", "on") == "off":
+    CACHES = {**CACHES, "tiles": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+else:
+    CACHES = {
+        **CACHES,
+        "tiles": {
+            "BACKEND": "layers.tilecache.TileFileCache",
+            "LOCATION": os.environ.get("BENCH_TILE_DIR", tempfile.mkdtemp(prefix="remix-tiles-")),
+            "TIMEOUT": None,
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        },
+    }
+LOGGING = {"version": 1, "disable_existing_loggers": False}
