@@ -1,6 +1,8 @@
 """URLs of the portal's pages and of its search endpoint."""
 
+from django.templatetags.static import static
 from django.urls import path
+from django.views.generic import RedirectView
 
 from frontend import search, views
 
@@ -13,4 +15,6 @@ urlpatterns = [
     path("opportunita/<int:pk>/", views.OpportunitaDetailView.as_view(), name="opportunita"),
     path("comuni/<str:istat_code>/", views.ComuneDetailView.as_view(), name="comune"),
     path("api/search/", search.search, name="search"),
+    # Browsers ask for /favicon.ico whatever the page says.
+    path("favicon.ico", RedirectView.as_view(url=static("frontend/favicon.svg"), permanent=True)),
 ]

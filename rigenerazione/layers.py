@@ -85,7 +85,8 @@ class _OpportunitaBase(Layer):
     geometry_type = "MultiPolygon"
     licence = PUBLISHED_LICENCE
     attribution = CMM_ATTRIBUTION
-    render = "geojson"
+    # Polygons that every Comune keeps adding to: drawn from vector tiles, not one big GeoJSON.
+    render = "tiles"
     min_zoom, max_zoom = 8, 19
     detail_page = "/opportunita/{id}/"
     version_models = (Comune,)

@@ -150,3 +150,9 @@ def test_data_page_offers_the_upload_templates(client, territorio):
     ):
         assert f'href="{url}"' in content
         assert client.get(url).status_code == 200
+
+
+def test_favicon_is_served_from_our_static_files(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/frontend/favicon.svg"

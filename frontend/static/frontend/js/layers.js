@@ -129,12 +129,14 @@ export class LayerManager {
     if (entry.render === "tiles") {
       this.remove(id);
       this.leaflet.set(id, this.tileLayer(entry, params).addTo(this.map));
-      this.setCount(id, null);
-      return;
     }
     this.controllers.get(id)?.abort();
     const controller = new AbortController();
     this.controllers.set(id, controller);
+    if (entry.render === "tiles") {
+      await this.countTiled(entry, params, controller);
+      return;
+    }
     const data = await getJSON(withQuery(entry.links.geojson, params), { signal: controller.signal });
     if (controller.signal.aborted || !this.active.has(id)) return;
     this.remove(id);
@@ -145,6 +147,17 @@ export class LayerManager {
     }
     this.leaflet.set(id, this.geoJsonLayer(entry, data).addTo(this.map));
     this.setCount(id, data.features.length);
+  }
+
+  /** A tiled layer's count: numberMatched of one OGC API item page with the same filters. */
+  async countTiled(entry, params, controller) {
+    this.setCount(entry.id, null);
+    const query = new URLSearchParams(params);
+    query.set("limit", "1");
+    query.set("f", "json");
+    const page = await getJSON(withQuery(entry.links.ogc_items, query), { signal: controller.signal });
+    if (controller.signal.aborted || !this.active.has(entry.id)) return;
+    this.setCount(entry.id, page ? page.numberMatched : null);
   }
 
   geoJsonLayer(entry, data) {
