@@ -15,6 +15,18 @@ from rigenerazione.models import Finanziamento, Intervento, Opportunita, TipoOpp
 
 PUBLISHED_LICENCE = "CC-BY-4.0"
 CMM_ATTRIBUTION = "Città metropolitana di Milano e Comuni (Remix)"
+# The interventi layer carries the PNRR applications, derived from a CC BY-SA 4.0 extraction:
+# the layer as a whole (and every export of it) is shared alike, with both attributions.
+INTERVENTI_LICENCE = "CC-BY-SA-4.0"
+INTERVENTI_ATTRIBUTION = (
+    "Città metropolitana di Milano e Comuni (Remix); PNRR: Ministero dell'Interno, decreto "
+    "30 dicembre 2021, estrazione onData (datiBeneComuneMonitoraggio), CC BY-SA 4.0"
+)
+# Each record says where it comes from and under which licence, in every format.
+PROVENANCE_FIELDS = (
+    Field("source", it="Fonte", en="Source"),
+    Field("licence", it="Licenza", en="Licence"),
+)
 
 INTERVENTO_FIELDS = (
     Field("title", it="Titolo", en="Title"),
@@ -28,6 +40,7 @@ INTERVENTO_FIELDS = (
     Field("tipologia", it="Tipologia", en="Type"),
     Field("ambiti_ricaduta", it="Ambiti di ricaduta", en="Impact areas"),
     Field("is_sample", it="Dato di esempio", en="Sample record"),
+    *PROVENANCE_FIELDS,
 )
 
 OPPORTUNITA_FIELDS = (
@@ -40,6 +53,7 @@ OPPORTUNITA_FIELDS = (
     Field("destinazioni_uso", it="Destinazioni d'uso", en="Intended uses"),
     Field("riferimento_pgt", it="Riferimento PGT", en="Plan reference"),
     Field("is_sample", it="Dato di esempio", en="Sample record"),
+    *PROVENANCE_FIELDS,
 )
 
 
@@ -63,8 +77,8 @@ class InterventiLayer(Layer):
         {"label": {"it": "In corso", "en": "Under way"}, "color": "#d7301f"},
         {"label": {"it": "Concluso", "en": "Completed"}, "color": "#1a9641"},
     )
-    licence = PUBLISHED_LICENCE
-    attribution = CMM_ATTRIBUTION
+    licence = INTERVENTI_LICENCE
+    attribution = INTERVENTI_ATTRIBUTION
     render = "geojson"
     min_zoom, max_zoom = 8, 19
     detail_page = "/interventi/{id}/"
