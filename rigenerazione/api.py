@@ -7,7 +7,12 @@ use), plus ``bbox`` and ``ordering``; every answer comes from ``.published()`` r
 from __future__ import annotations
 
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import generics, serializers
 from rest_framework.filters import BaseFilterBackend, OrderingFilter
 from rest_framework.pagination import LimitOffsetPagination
@@ -194,10 +199,18 @@ class FundingByGroupApi(_InterventiBase):
         return Response({"group_by": group_by, "results": rows})
 
 
-class InterventiByStateApi(_InterventiBase):
-    """Number and total cost of the interventi per state."""
+class _InterventiSummaryApi(_InterventiBase):
+    """``{"results": summary(filtered published interventi)}``; subclasses name the selector."""
 
-    @extend_schema(
+    summary = None  # a selector taking the filtered QuerySet, wrapped in staticmethod()
+
+    def get(self, request: Request) -> Response:
+        interventi = self.filter_queryset(self.get_queryset())
+        return Response({"results": self.summary(interventi)})
+
+
+@extend_schema_view(
+    get=extend_schema(
         filters=True,
         responses=_results(
             "InterventiByState",
@@ -209,15 +222,15 @@ class InterventiByStateApi(_InterventiBase):
             },
         ),
     )
-    def get(self, request: Request) -> Response:
-        interventi = self.filter_queryset(self.get_queryset())
-        return Response({"results": interventi_by_state(interventi)})
+)
+class InterventiByStateApi(_InterventiSummaryApi):
+    """Number and total cost of the interventi per state."""
+
+    summary = staticmethod(interventi_by_state)
 
 
-class FundingBySourceApi(_InterventiBase):
-    """Total funding and number of funded interventi per source."""
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         filters=True,
         responses=_results(
             "FundingBySource",
@@ -229,9 +242,11 @@ class FundingBySourceApi(_InterventiBase):
             },
         ),
     )
-    def get(self, request: Request) -> Response:
-        interventi = self.filter_queryset(self.get_queryset())
-        return Response({"results": funding_by_source(interventi)})
+)
+class FundingBySourceApi(_InterventiSummaryApi):
+    """Total funding and number of funded interventi per source."""
+
+    summary = staticmethod(funding_by_source)
 
 
 class OpportunitaHectaresApi(_OpportunitaBase):
