@@ -1,9 +1,9 @@
 """The admin's share of the permission rules: a mixin for the rigenerazione ModelAdmins.
 
-For a municipality operator it scopes the change list to their Comuni, refuses changes to
-other Comuni's records (and while under review), offers only their Comuni in the Comune
-choices, keeps the publication fields read-only and turns an edited published record back
-into a draft. Reviewers and administrators see everything.
+For a municipality operator it scopes the change list and the history pages to their Comuni,
+refuses changes to other Comuni's records (and while under review), offers only their Comuni
+in the Comune choices, keeps the publication fields read-only and turns an edited published
+record back into a draft. Reviewers and administrators see everything.
 """
 
 from __future__ import annotations
@@ -35,6 +35,16 @@ class ComuneScopedAdminMixin:
     def has_change_permission(self, request, obj=None) -> bool:
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or can_change(request.user, obj))
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        # The history pages (simple_history) load the record from the history table, not
+        # through get_queryset: the scope is checked on the object itself.
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or self._in_scope(request, obj))
+
+    def _in_scope(self, request, obj) -> bool:
+        current = self.model._default_manager.filter(pk=obj.pk)
+        return editable_records(request.user, current).exists()
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # Records are never deleted: they are withdrawn (an end date) and stay in history.

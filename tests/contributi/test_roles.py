@@ -288,3 +288,27 @@ def test_commit_without_a_staged_upload_stores_nothing(client, operator_rho):
     response = client.post("/contributi/carica/conferma/", {"token": "0" * 32}, follow=True)
     assert escape(str(m.NOTHING_TO_COMMIT)) in response.content.decode()
     assert snapshot() == before
+
+
+def test_admin_history_hides_other_comune_records_from_operator(
+    client, staff_operator, draft_milano
+):
+    """The admin's history pages read the history table, not the scoped change list: an
+    operator of Rho must not read Milano's draft there either."""
+    client.force_login(staff_operator)
+    version = draft_milano.history.latest().history_id
+    base = f"/admin/rigenerazione/intervento/{draft_milano.pk}/history/"
+    for url in (base, f"{base}{version}/"):
+        response = client.get(url)
+        assert response.status_code == 403
+        assert "Bozza di Milano" not in response.content.decode()
+
+
+def test_admin_history_shows_operator_own_records(client, staff_operator, draft_rho):
+    client.force_login(staff_operator)
+    version = draft_rho.history.latest().history_id
+    base = f"/admin/rigenerazione/intervento/{draft_rho.pk}/history/"
+    for url in (base, f"{base}{version}/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "Bozza di Rho" in response.content.decode()
