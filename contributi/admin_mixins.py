@@ -34,7 +34,11 @@ class ComuneScopedAdminMixin:
 
     def has_change_permission(self, request, obj=None) -> bool:
         allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or can_change(request.user, obj))
+        if obj is None:
+            return allowed
+        # An old version (history pages) may lie in the operator's Comune while the record
+        # itself no longer does: both must be theirs.
+        return allowed and can_change(request.user, obj) and self._in_scope(request, obj)
 
     def has_view_permission(self, request, obj=None) -> bool:
         # The history pages (simple_history) load the record from the history table, not

@@ -312,3 +312,19 @@ def test_admin_history_shows_operator_own_records(client, staff_operator, draft_
         response = client.get(url)
         assert response.status_code == 200
         assert "Bozza di Rho" in response.content.decode()
+
+
+def test_admin_history_refuses_operator_an_old_version_in_own_comune(
+    client, staff_operator, opportunita_rho, milano
+):
+    """An opportunità moved to Milano is Milano's: its older version in Rho gives the
+    operator of Rho no right to read it or to revert it back."""
+    first = opportunita_rho.history.latest().history_id
+    opportunita_rho.comune = milano
+    opportunita_rho.save()
+    client.force_login(staff_operator)
+    url = f"/admin/rigenerazione/opportunita/{opportunita_rho.pk}/history/{first}/"
+    assert client.get(url).status_code == 403
+    before = snapshot()
+    assert client.post(url, {"title": "Ripresa"}).status_code == 403
+    assert snapshot() == before
