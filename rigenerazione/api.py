@@ -176,10 +176,23 @@ def _results(name: str, fields: dict):
     return inline_serializer(name, {"results": inline_serializer(f"{name}Row", fields, many=True)})
 
 
-class FundingByGroupApi(_InterventiBase):
-    """Funding per source and Zona omogenea (or Comune), multi-Comune interventi split equally."""
+class _SummaryMixin:
+    """GET: ``{"results": summary(filtered published records)}``. With ``grouped``, the
+    ``group_by`` parameter (zona|comune, checked first) goes to the summary and the answer."""
 
-    @extend_schema(
+    summary = None  # a selector taking the filtered QuerySet, wrapped in staticmethod()
+    grouped = False
+
+    def get(self, request: Request) -> Response:
+        group_by = _group_by(request) if self.grouped else None
+        records = self.filter_queryset(self.get_queryset())
+        if group_by is None:
+            return Response({"results": self.summary(records)})
+        return Response({"group_by": group_by, "results": self.summary(records, group_by=group_by)})
+
+
+@extend_schema_view(
+    get=extend_schema(
         parameters=[GROUP_BY_PARAM],
         filters=True,
         responses=_results(
@@ -192,21 +205,12 @@ class FundingByGroupApi(_InterventiBase):
             },
         ),
     )
-    def get(self, request: Request) -> Response:
-        group_by = _group_by(request)
-        interventi = self.filter_queryset(self.get_queryset())
-        rows = funding_by_group(interventi, group_by=group_by)
-        return Response({"group_by": group_by, "results": rows})
+)
+class FundingByGroupApi(_SummaryMixin, _InterventiBase):
+    """Funding per source and Zona omogenea (or Comune), multi-Comune interventi split equally."""
 
-
-class _InterventiSummaryApi(_InterventiBase):
-    """``{"results": summary(filtered published interventi)}``; subclasses name the selector."""
-
-    summary = None  # a selector taking the filtered QuerySet, wrapped in staticmethod()
-
-    def get(self, request: Request) -> Response:
-        interventi = self.filter_queryset(self.get_queryset())
-        return Response({"results": self.summary(interventi)})
+    summary = staticmethod(funding_by_group)
+    grouped = True
 
 
 @extend_schema_view(
@@ -223,7 +227,7 @@ class _InterventiSummaryApi(_InterventiBase):
         ),
     )
 )
-class InterventiByStateApi(_InterventiSummaryApi):
+class InterventiByStateApi(_SummaryMixin, _InterventiBase):
     """Number and total cost of the interventi per state."""
 
     summary = staticmethod(interventi_by_state)
@@ -243,16 +247,14 @@ class InterventiByStateApi(_InterventiSummaryApi):
         ),
     )
 )
-class FundingBySourceApi(_InterventiSummaryApi):
+class FundingBySourceApi(_SummaryMixin, _InterventiBase):
     """Total funding and number of funded interventi per source."""
 
     summary = staticmethod(funding_by_source)
 
 
-class OpportunitaHectaresApi(_OpportunitaBase):
-    """Hectares and number of opportunità per type and Zona omogenea (or Comune)."""
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         parameters=[GROUP_BY_PARAM],
         filters=True,
         responses=_results(
@@ -266,8 +268,9 @@ class OpportunitaHectaresApi(_OpportunitaBase):
             },
         ),
     )
-    def get(self, request: Request) -> Response:
-        group_by = _group_by(request)
-        opportunita = self.filter_queryset(self.get_queryset())
-        rows = opportunita_hectares_by_group(opportunita, group_by=group_by)
-        return Response({"group_by": group_by, "results": rows})
+)
+class OpportunitaHectaresApi(_SummaryMixin, _OpportunitaBase):
+    """Hectares and number of opportunità per type and Zona omogenea (or Comune)."""
+
+    summary = staticmethod(opportunita_hectares_by_group)
+    grouped = True
