@@ -3,7 +3,8 @@
 For a municipality operator it scopes the change list and the history pages to their Comuni,
 refuses changes to other Comuni's records (and while under review), offers only their Comuni
 in the Comune choices, keeps the publication fields read-only and turns an edited published
-record back into a draft. Reviewers and administrators see everything.
+record back into a draft; restoring an old version from the history pages is left to
+reviewers. Reviewers and administrators see everything.
 """
 
 from __future__ import annotations
@@ -49,6 +50,13 @@ class ComuneScopedAdminMixin:
     def _in_scope(self, request, obj) -> bool:
         current = self.model._default_manager.filter(pk=obj.pk)
         return editable_records(request.user, current).exists()
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Restoring a version is the reviewer's (contributi.services.record_restore): an
+        # operator's revert would skip the review lock and the Comuni derived from the geometry.
+        if request.method == "POST" and not is_reviewer(request.user):
+            raise PermissionDenied(NOT_ALLOWED)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # Records are never deleted: they are withdrawn (an end date) and stay in history.

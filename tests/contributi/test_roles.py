@@ -328,3 +328,29 @@ def test_admin_history_refuses_operator_an_old_version_in_own_comune(
     before = snapshot()
     assert client.post(url, {"title": "Ripresa"}).status_code == 403
     assert snapshot() == before
+
+
+def test_admin_history_refuses_operator_a_revert_of_a_record_under_review(
+    client, staff_operator, draft_rho
+):
+    """Restoring a version is the reviewer's (record_restore): an operator reverting an old
+    draft version through the admin would also unlock a record under review."""
+    old = draft_rho.history.latest().history_id
+    draft_rho.publication_state = PublicationState.IN_REVISIONE
+    draft_rho.save()
+    client.force_login(staff_operator)
+    before = snapshot()
+    url = f"/admin/rigenerazione/intervento/{draft_rho.pk}/history/{old}/"
+    response = client.post(url, admin_form(draft_rho, title="Ripristinata"))
+    assert response.status_code == 403
+    assert snapshot() == before
+
+
+def test_admin_history_refuses_operator_a_revert_of_own_draft(client, staff_operator, draft_rho):
+    old = draft_rho.history.latest().history_id
+    client.force_login(staff_operator)
+    before = snapshot()
+    url = f"/admin/rigenerazione/intervento/{draft_rho.pk}/history/{old}/"
+    response = client.post(url, admin_form(draft_rho, title="Ripristinata"))
+    assert response.status_code == 403
+    assert snapshot() == before
