@@ -1,9 +1,10 @@
 """The admin's share of the permission rules: a mixin for the rigenerazione ModelAdmins.
 
-For a municipality operator it scopes the change list to their Comuni, refuses changes to
-other Comuni's records (and while under review), offers only their Comuni in the Comune
-choices, keeps the publication fields read-only and turns an edited published record back
-into a draft. Reviewers and administrators see everything.
+For a municipality operator it scopes the change list and the history pages to their Comuni,
+refuses changes to other Comuni's records (and while under review), offers only their Comuni
+in the Comune choices, keeps the publication fields read-only and turns an edited published
+record back into a draft; restoring an old version from the history pages is left to
+reviewers. Reviewers and administrators see everything.
 """
 
 from __future__ import annotations
@@ -34,7 +35,28 @@ class ComuneScopedAdminMixin:
 
     def has_change_permission(self, request, obj=None) -> bool:
         allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or can_change(request.user, obj))
+        if obj is None:
+            return allowed
+        # An old version (history pages) may lie in the operator's Comune while the record
+        # itself no longer does: both must be theirs.
+        return allowed and can_change(request.user, obj) and self._in_scope(request, obj)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        # The history pages (simple_history) load the record from the history table, not
+        # through get_queryset: the scope is checked on the object itself.
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or self._in_scope(request, obj))
+
+    def _in_scope(self, request, obj) -> bool:
+        current = self.model._default_manager.filter(pk=obj.pk)
+        return editable_records(request.user, current).exists()
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Restoring a version is the reviewer's (contributi.services.record_restore): an
+        # operator's revert would skip the review lock and the Comuni derived from the geometry.
+        if request.method == "POST" and not is_reviewer(request.user):
+            raise PermissionDenied(NOT_ALLOWED)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # Records are never deleted: they are withdrawn (an end date) and stay in history.

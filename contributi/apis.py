@@ -26,7 +26,7 @@ from contributi import services
 from contributi.importers import check_size, upload_report
 from contributi.importers.mapping import TARGETS, target
 from contributi.permissions import CanChangeRecord, IsContributor, editable_records
-from contributi.views import ACTIONS, MODELS
+from contributi.views import MODELS, action_apply
 
 __all__ = ["UploadApi", "RecordApi", "RecordActionApi"]
 
@@ -132,13 +132,12 @@ class RecordActionApi(APIView):
     )
     def post(self, request, target_key: str, pk: int, action: str):
         record = _record(request, target_key, pk, self)
-        name = ACTIONS.get(action)
-        if name is None:
-            raise Http404
-        kwargs = {"record": record, "user": request.user}
-        if name == "send_back":
-            kwargs["comment"] = request.data.get("review_comment", "")
-        getattr(services, f"record_{name}")(**kwargs)
+        action_apply(
+            record=record,
+            user=request.user,
+            action=action,
+            read_comment=lambda: request.data.get("review_comment", ""),
+        )
         record.refresh_from_db()
         return Response(
             {

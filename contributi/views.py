@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -191,20 +192,34 @@ def template_download(request, target_key: str, fmt: str):
 ACTIONS = {"invia": "submit", "pubblica": "publish", "rinvia": "send_back", "ritira": "withdraw"}
 
 
+def action_apply(*, record, user, action: str, read_comment: Callable[[], str]) -> None:
+    """Run the workflow service named by the URL's ``action`` (404 when there is none).
+
+    Shared by the page and the REST API. ``read_comment`` is called for ``rinvia`` only: the
+    other actions never read the request body (the API would refuse an unparsable one).
+    """
+    name = ACTIONS.get(action)
+    if name is None:
+        raise Http404
+    kwargs = {"record": record, "user": user}
+    if name == "send_back":
+        kwargs["comment"] = read_comment()
+    getattr(services, f"record_{name}")(**kwargs)
+
+
 @login_required
 @require_POST
 def record_action(request, target_key: str, pk: int, action: str):
     """Submit, publish, send back or withdraw one record."""
     _contributor(request)
     record = _record(request, target_key, pk)
-    name = ACTIONS.get(action)
-    if name is None:
-        raise Http404
-    kwargs = {"record": record, "user": request.user}
-    if name == "send_back":
-        kwargs["comment"] = request.POST.get("review_comment", "")
     try:
-        getattr(services, f"record_{name}")(**kwargs)
+        action_apply(
+            record=record,
+            user=request.user,
+            action=action,
+            read_comment=lambda: request.POST.get("review_comment", ""),
+        )
     except UserInputError as exc:
         messages.error(request, exc.message)
     else:

@@ -5,15 +5,33 @@
 
 from __future__ import annotations
 
+import operator
+from functools import reduce
+
 import django_filters
+from django.db.models import Q, QuerySet
 
 from layers.models import Comune, ZonaOmogenea
 
-__all__ = ["ComuneFilter", "ZonaOmogeneaFilter", "CharInFilter"]
+__all__ = ["ComuneFilter", "ZonaOmogeneaFilter", "CharInFilter", "TextSearchFilter"]
 
 
 class CharInFilter(django_filters.BaseInFilter, django_filters.CharFilter):
     """A comma-separated list of codes: ``comune=015146,015009``."""
+
+
+class TextSearchFilter(django_filters.CharFilter):
+    """Free text (``q``): the rows where any of ``lookups`` matches the text; blank keeps all."""
+
+    def __init__(self, *args, lookups: tuple[str, ...], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lookups = lookups
+
+    def filter(self, qs: QuerySet, value: str | None) -> QuerySet:
+        text = (value or "").strip()
+        if not text:
+            return qs
+        return qs.filter(reduce(operator.or_, (Q(**{lookup: text}) for lookup in self.lookups)))
 
 
 class ComuneFilter(django_filters.FilterSet):

@@ -7,7 +7,12 @@ use), plus ``bbox`` and ``ordering``; every answer comes from ``.published()`` r
 from __future__ import annotations
 
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import generics, serializers
 from rest_framework.filters import BaseFilterBackend, OrderingFilter
 from rest_framework.pagination import LimitOffsetPagination
@@ -171,10 +176,23 @@ def _results(name: str, fields: dict):
     return inline_serializer(name, {"results": inline_serializer(f"{name}Row", fields, many=True)})
 
 
-class FundingByGroupApi(_InterventiBase):
-    """Funding per source and Zona omogenea (or Comune), multi-Comune interventi split equally."""
+class _SummaryMixin:
+    """GET: ``{"results": summary(filtered published records)}``. With ``grouped``, the
+    ``group_by`` parameter (zona|comune, checked first) goes to the summary and the answer."""
 
-    @extend_schema(
+    summary = None  # a selector taking the filtered QuerySet, wrapped in staticmethod()
+    grouped = False
+
+    def get(self, request: Request) -> Response:
+        group_by = _group_by(request) if self.grouped else None
+        records = self.filter_queryset(self.get_queryset())
+        if group_by is None:
+            return Response({"results": self.summary(records)})
+        return Response({"group_by": group_by, "results": self.summary(records, group_by=group_by)})
+
+
+@extend_schema_view(
+    get=extend_schema(
         parameters=[GROUP_BY_PARAM],
         filters=True,
         responses=_results(
@@ -187,17 +205,16 @@ class FundingByGroupApi(_InterventiBase):
             },
         ),
     )
-    def get(self, request: Request) -> Response:
-        group_by = _group_by(request)
-        interventi = self.filter_queryset(self.get_queryset())
-        rows = funding_by_group(interventi, group_by=group_by)
-        return Response({"group_by": group_by, "results": rows})
+)
+class FundingByGroupApi(_SummaryMixin, _InterventiBase):
+    """Funding per source and Zona omogenea (or Comune), multi-Comune interventi split equally."""
+
+    summary = staticmethod(funding_by_group)
+    grouped = True
 
 
-class InterventiByStateApi(_InterventiBase):
-    """Number and total cost of the interventi per state."""
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         filters=True,
         responses=_results(
             "InterventiByState",
@@ -209,15 +226,15 @@ class InterventiByStateApi(_InterventiBase):
             },
         ),
     )
-    def get(self, request: Request) -> Response:
-        interventi = self.filter_queryset(self.get_queryset())
-        return Response({"results": interventi_by_state(interventi)})
+)
+class InterventiByStateApi(_SummaryMixin, _InterventiBase):
+    """Number and total cost of the interventi per state."""
+
+    summary = staticmethod(interventi_by_state)
 
 
-class FundingBySourceApi(_InterventiBase):
-    """Total funding and number of funded interventi per source."""
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         filters=True,
         responses=_results(
             "FundingBySource",
@@ -229,15 +246,15 @@ class FundingBySourceApi(_InterventiBase):
             },
         ),
     )
-    def get(self, request: Request) -> Response:
-        interventi = self.filter_queryset(self.get_queryset())
-        return Response({"results": funding_by_source(interventi)})
+)
+class FundingBySourceApi(_SummaryMixin, _InterventiBase):
+    """Total funding and number of funded interventi per source."""
+
+    summary = staticmethod(funding_by_source)
 
 
-class OpportunitaHectaresApi(_OpportunitaBase):
-    """Hectares and number of opportunità per type and Zona omogenea (or Comune)."""
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         parameters=[GROUP_BY_PARAM],
         filters=True,
         responses=_results(
@@ -251,8 +268,9 @@ class OpportunitaHectaresApi(_OpportunitaBase):
             },
         ),
     )
-    def get(self, request: Request) -> Response:
-        group_by = _group_by(request)
-        opportunita = self.filter_queryset(self.get_queryset())
-        rows = opportunita_hectares_by_group(opportunita, group_by=group_by)
-        return Response({"group_by": group_by, "results": rows})
+)
+class OpportunitaHectaresApi(_SummaryMixin, _OpportunitaBase):
+    """Hectares and number of opportunità per type and Zona omogenea (or Comune)."""
+
+    summary = staticmethod(opportunita_hectares_by_group)
+    grouped = True

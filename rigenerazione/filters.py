@@ -13,7 +13,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_filters.rest_framework import BooleanFilter
 
-from layers.filters import CharInFilter
+from layers.filters import CharInFilter, TextSearchFilter
 from rigenerazione.models import (
     AmbitoRicaduta,
     Finanziamento,
@@ -50,7 +50,15 @@ class InterventoFilter(django_filters.FilterSet):
     )
     tipologia = django_filters.CharFilter(field_name="tipologia", lookup_expr="iexact")
     anno = django_filters.NumberFilter(method="filter_anno", label="Anno di attività")
-    q = django_filters.CharFilter(method="filter_q", label="Testo libero")
+    q = TextSearchFilter(
+        lookups=(
+            "title__icontains",
+            "description__icontains",
+            "cup__iexact",
+            "soggetto_attuatore__icontains",
+        ),
+        label="Testo libero",
+    )
     sample = BooleanFilter(field_name="is_sample", label="Dato di esempio")
 
     class Meta:
@@ -77,17 +85,6 @@ class InterventoFilter(django_filters.FilterSet):
         ends = Q(anno_fine__isnull=True) | Q(anno_fine__gte=year)
         return queryset.filter(starts & ends)
 
-    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        text = value.strip()
-        if not text:
-            return queryset
-        return queryset.filter(
-            Q(title__icontains=text)
-            | Q(description__icontains=text)
-            | Q(cup__iexact=text)
-            | Q(soggetto_attuatore__icontains=text)
-        )
-
 
 class OpportunitaFilter(django_filters.FilterSet):
     """Opportunità by Comune, Zona, state, type, text and sample flag."""
@@ -96,20 +93,17 @@ class OpportunitaFilter(django_filters.FilterSet):
     zona = django_filters.CharFilter(field_name="comune__zona_omogenea__slug")
     stato = ChoiceInFilter(field_name="stato", choices=StatoOpportunita.choices)
     tipo = ChoiceInFilter(field_name="tipo", choices=TipoOpportunita.choices)
-    q = django_filters.CharFilter(method="filter_q", label="Testo libero")
+    q = TextSearchFilter(
+        lookups=(
+            "title__icontains",
+            "description__icontains",
+            "riferimento_pgt__icontains",
+            "comune__name__icontains",
+        ),
+        label="Testo libero",
+    )
     sample = BooleanFilter(field_name="is_sample", label="Dato di esempio")
 
     class Meta:
         model = Opportunita
         fields = ["comune", "zona", "stato", "tipo", "q", "sample"]
-
-    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        text = value.strip()
-        if not text:
-            return queryset
-        return queryset.filter(
-            Q(title__icontains=text)
-            | Q(description__icontains=text)
-            | Q(riferimento_pgt__icontains=text)
-            | Q(comune__name__icontains=text)
-        )

@@ -27,12 +27,16 @@ from remix.errors import UserInputError
 
 __all__ = ["ALLOWED_SRIDS", "ENCODINGS", "MAX_FEATURES", "Read", "read_staged"]
 
+# The label shows each SRID's EPSG code from layers.srid, so the two cannot disagree.
 ALLOWED_SRIDS = {
-    STORAGE_SRID: "WGS 84 (EPSG:4326)",
-    METRIC_SRID: "WGS 84 / UTM 32N (EPSG:32632)",
-    GAUSS_BOAGA_SRID: "Monte Mario / Gauss-Boaga fuso Ovest (EPSG:3003)",
-    RDN2008_UTM32_SRID: "RDN2008 / UTM 32N (EPSG:6707)",
-    RDN2008_UTM32_ALT_SRID: "RDN2008 / UTM 32N N-E (EPSG:7791)",
+    srid: f"{name} (EPSG:{srid})"
+    for srid, name in (
+        (STORAGE_SRID, "WGS 84"),
+        (METRIC_SRID, "WGS 84 / UTM 32N"),
+        (GAUSS_BOAGA_SRID, "Monte Mario / Gauss-Boaga fuso Ovest"),
+        (RDN2008_UTM32_SRID, "RDN2008 / UTM 32N"),
+        (RDN2008_UTM32_ALT_SRID, "RDN2008 / UTM 32N N-E"),
+    )
 }
 ENCODINGS = {
     "UTF-8": "UTF-8",

@@ -288,3 +288,69 @@ def test_commit_without_a_staged_upload_stores_nothing(client, operator_rho):
     response = client.post("/contributi/carica/conferma/", {"token": "0" * 32}, follow=True)
     assert escape(str(m.NOTHING_TO_COMMIT)) in response.content.decode()
     assert snapshot() == before
+
+
+def test_admin_history_hides_other_comune_records_from_operator(
+    client, staff_operator, draft_milano
+):
+    """The admin's history pages read the history table, not the scoped change list: an
+    operator of Rho must not read Milano's draft there either."""
+    client.force_login(staff_operator)
+    version = draft_milano.history.latest().history_id
+    base = f"/admin/rigenerazione/intervento/{draft_milano.pk}/history/"
+    for url in (base, f"{base}{version}/"):
+        response = client.get(url)
+        assert response.status_code == 403
+        assert "Bozza di Milano" not in response.content.decode()
+
+
+def test_admin_history_shows_operator_own_records(client, staff_operator, draft_rho):
+    client.force_login(staff_operator)
+    version = draft_rho.history.latest().history_id
+    base = f"/admin/rigenerazione/intervento/{draft_rho.pk}/history/"
+    for url in (base, f"{base}{version}/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "Bozza di Rho" in response.content.decode()
+
+
+def test_admin_history_refuses_operator_an_old_version_in_own_comune(
+    client, staff_operator, opportunita_rho, milano
+):
+    """An opportunità moved to Milano is Milano's: its older version in Rho gives the
+    operator of Rho no right to read it or to revert it back."""
+    first = opportunita_rho.history.latest().history_id
+    opportunita_rho.comune = milano
+    opportunita_rho.save()
+    client.force_login(staff_operator)
+    url = f"/admin/rigenerazione/opportunita/{opportunita_rho.pk}/history/{first}/"
+    assert client.get(url).status_code == 403
+    before = snapshot()
+    assert client.post(url, {"title": "Ripresa"}).status_code == 403
+    assert snapshot() == before
+
+
+def test_admin_history_refuses_operator_a_revert_of_a_record_under_review(
+    client, staff_operator, draft_rho
+):
+    """Restoring a version is the reviewer's (record_restore): an operator reverting an old
+    draft version through the admin would also unlock a record under review."""
+    old = draft_rho.history.latest().history_id
+    draft_rho.publication_state = PublicationState.IN_REVISIONE
+    draft_rho.save()
+    client.force_login(staff_operator)
+    before = snapshot()
+    url = f"/admin/rigenerazione/intervento/{draft_rho.pk}/history/{old}/"
+    response = client.post(url, admin_form(draft_rho, title="Ripristinata"))
+    assert response.status_code == 403
+    assert snapshot() == before
+
+
+def test_admin_history_refuses_operator_a_revert_of_own_draft(client, staff_operator, draft_rho):
+    old = draft_rho.history.latest().history_id
+    client.force_login(staff_operator)
+    before = snapshot()
+    url = f"/admin/rigenerazione/intervento/{draft_rho.pk}/history/{old}/"
+    response = client.post(url, admin_form(draft_rho, title="Ripristinata"))
+    assert response.status_code == 403
+    assert snapshot() == before

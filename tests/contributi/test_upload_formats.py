@@ -11,6 +11,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point, Polygon
 
+from contributi.forms import InterventoEditForm
 from contributi.importers import messages as m
 from contributi.importers.reader import ALLOWED_SRIDS
 from rigenerazione.models import Finanziamento, Intervento, Opportunita, PublicationState
@@ -200,17 +201,10 @@ def test_template_downloads_for_anyone_and_reads_back(client, operator_rho, targ
 
 
 def test_template_geojson_lists_every_importable_field(client):
+    """Every field the editing form offers, plus the funding row's three columns."""
     document = json.loads(client.get("/contributi/modello/interventi.geojson").content)
     assert set(document["features"][0]["properties"]) == {
-        "title",
-        "description",
-        "stato",
-        "anno_inizio",
-        "anno_fine",
-        "costo_totale",
-        "soggetto_attuatore",
-        "cup",
-        "tipologia",
+        *InterventoEditForm.Meta.fields,
         "fonte",
         "importo_finanziato",
         "misura",

@@ -4,23 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
-
+from layers.management.loader import DataDirCommand, LoadReport
 from lum.services import lum_load
-from remix.errors import UserInputError
 
 
-class Command(BaseCommand):
+class Command(DataDirCommand):
     help = "Crea o aggiorna i LUM dalle stazioni ferroviarie e metropolitane fuori Milano."
 
-    def add_arguments(self, parser):
-        parser.add_argument("--data-dir", default=str(settings.REMIX_DATA_DIR))
-
-    def handle(self, *args, **options):
-        try:
-            report = lum_load(data_dir=Path(options["data_dir"]))
-        except UserInputError as exc:
-            raise CommandError(exc.message) from exc
-        for line in report.lines():
-            self.stdout.write(line)
+    def load(self, *, data_dir: Path, **options) -> LoadReport:
+        return lum_load(data_dir=data_dir)

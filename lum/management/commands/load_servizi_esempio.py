@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
-
+from layers.management.loader import LoadReport, ReportCommand
 from lum.samples import servizi_sample_load
 
 
-class Command(BaseCommand):
+class Command(ReportCommand):
     help = "Crea o aggiorna i servizi sovracomunali DI ESEMPIO (is_sample=True)."
 
-    def handle(self, *args, **options):
-        for line in servizi_sample_load().lines():
-            self.stdout.write(line)
+    def load(self, **options) -> LoadReport:
+        return servizi_sample_load()
