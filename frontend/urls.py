@@ -1,8 +1,6 @@
 """URLs of the portal's pages and of its search endpoint."""
 
-from django.templatetags.static import static
 from django.urls import path
-from django.views.generic import RedirectView
 
 from frontend import search, views
 
@@ -16,5 +14,5 @@ urlpatterns = [
     path("comuni/<str:istat_code>/", views.ComuneDetailView.as_view(), name="comune"),
     path("api/search/", search.search, name="search"),
     # Browsers ask for /favicon.ico whatever the page says.
-    path("favicon.ico", RedirectView.as_view(url=static("frontend/favicon.svg"), permanent=True)),
+    path("favicon.ico", views.FaviconView.as_view()),
 ]

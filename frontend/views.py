@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 
+from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
-from django.views.generic import TemplateView
+from django.views.generic import RedirectView, TemplateView
 
 from frontend import selectors
 from layers.catalogue import layer_entry
@@ -119,3 +120,13 @@ class ComuneDetailView(TemplateView):
             feature=_feature(comune.geom),
         )
         return context
+
+
+class FaviconView(RedirectView):
+    """``/favicon.ico`` → the portal's icon in the static files (resolved per request, so the
+    hashed name of the production storage is used)."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs) -> str:
+        return static("frontend/favicon.svg")

@@ -339,7 +339,7 @@ def test_data_tab_lists_every_layer_with_licence_and_links(live_server, page, sm
     )
     assert "/ogc/collections/interventi" in links
     assert "/api/layers/interventi/download.gpkg" in links
-    assert "CC-BY-4.0" in page.inner_text('#data-panel article[data-layer="interventi"]')
+    assert "CC-BY-SA-4.0" in page.inner_text('#data-panel article[data-layer="interventi"]')
     screenshot(page, "portal-data-tab")
 
 
