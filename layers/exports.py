@@ -25,7 +25,14 @@ from layers.registry import Layer
 from layers.srid import STORAGE_SRID
 from remix.errors import UserInputError
 
-__all__ = ["FORMATS", "BAD_GEOMETRY_OPTION", "export_options", "export_response", "shp_names"]
+__all__ = [
+    "FORMATS",
+    "BAD_GEOMETRY_OPTION",
+    "export_options",
+    "export_response",
+    "shp_names",
+    "spreadsheet_safe",
+]
 
 FORMATS = {
     "csv": ("CSV", "text/csv; charset=utf-8", "csv"),
@@ -35,6 +42,7 @@ FORMATS = {
 CSV_GEOMETRY = ("wkt", "lonlat")
 BAD_GEOMETRY_OPTION = "geometry deve essere 'wkt' o 'lonlat' (solo per il CSV)."
 SHP_NAME_LENGTH = 10
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export_options(fmt: str, params: QueryDict) -> str:
@@ -75,13 +83,24 @@ def _plain(value):
     return value
 
 
-def _frame(layer: Layer, rows: list[tuple], columns: list[str], lonlat: bool) -> gpd.GeoDataFrame:
+def spreadsheet_safe(value):
+    """Text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR first) gets
+    a leading apostrophe: municipalities type these values and clerks open CSVs in Excel."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _frame(
+    layer: Layer, rows: list[tuple], columns: list[str], lonlat: bool, *, csv: bool = False
+) -> gpd.GeoDataFrame:
     geometry = shapely.from_wkb([row[1] for row in rows])
     if lonlat:
         geometry = shapely.point_on_surface(geometry)
+    clean = (lambda v: spreadsheet_safe(_plain(v))) if csv else _plain
     data = {columns[0]: [row[0] for row in rows]}
     for index, name in enumerate(columns[1:], start=2):
-        data[name] = [_plain(row[index]) for row in rows]
+        data[name] = [clean(row[index]) for row in rows]
     return gpd.GeoDataFrame(data, geometry=geometry, crs=f"EPSG:{STORAGE_SRID}")
 
 
@@ -96,7 +115,7 @@ def _write(layer: Layer, queryset: QuerySet, fmt: str, folder: Path, lonlat: boo
         options["layer_options"] = {"GEOMETRY": "AS_XY" if lonlat else "AS_WKT"}
     written: list[Path] = []
     for rows in export_rows(layer, queryset):
-        frame = _frame(layer, rows, names, lonlat)
+        frame = _frame(layer, rows, names, lonlat, csv=fmt == "csv")
         groups = [(layer.id, frame)]
         if fmt == "shp.zip" and layer.geometry_type == "Geometry":
             family = frame.geom_type.str.removeprefix("Multi").str.lower()

@@ -134,3 +134,18 @@ def test_exports_answer_conditional_get(client, territorio):
     assert client.get(f"{BASE}.gpkg", NORD_MILANO, HTTP_IF_NONE_MATCH=etag).status_code == 304
     Comune.objects.filter(name="Bresso").update(name="Bresso (nuovo nome)")
     assert client.get(f"{BASE}.gpkg", NORD_MILANO, HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+@pytest.mark.parametrize("typed", ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)"])
+def test_csv_neutralises_text_a_spreadsheet_would_run_as_a_formula(
+    client, territorio, tmp_path, typed
+):
+    Comune.objects.filter(istat_code="015146").update(name=typed)
+    frame = read(tmp_path, "c.csv", content(client.get(f"{BASE}.csv", {"comune": "015146"})))
+    assert list(frame["name"]) == ["'" + typed]
+
+
+def test_other_formats_keep_text_exactly_as_typed(client, territorio, tmp_path):
+    Comune.objects.filter(istat_code="015146").update(name="=1+1")
+    data = content(client.get(f"{BASE}.gpkg", {"comune": "015146"}))
+    assert list(read(tmp_path, "c.gpkg", data)["name"]) == ["=1+1"]
