@@ -354,3 +354,14 @@ def test_admin_history_refuses_operator_a_revert_of_own_draft(client, staff_oper
     response = client.post(url, admin_form(draft_rho, title="Ripristinata"))
     assert response.status_code == 403
     assert snapshot() == before
+
+
+def test_failed_login_keeps_the_username_but_never_echoes_the_password(client, db):
+    response = client.post(
+        "/accounts/login/", {"username": "operatore<b>", "password": "segreto-123-xyz"}
+    )
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="operatore&lt;b&gt;"' in content
+    assert "segreto-123-xyz" not in content
+    assert 'class="form-control' in content
