@@ -8,17 +8,31 @@ data keeps every ETag and cached tile.
 
 from __future__ import annotations
 
+from io import StringIO
+from pathlib import Path
+
+from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
 
 from layers.models import Comune, DataVersion, ZonaOmogenea
+from layers.services import territorio_load
 from layers.versions import version_triggers_install
+from lum.models import Lum, Servizio
 from rigenerazione.models import Intervento
+from rigenerazione.sample import N_INTERVENTI, N_OPPORTUNITA
 
 COMUNE_TABLE = Comune._meta.db_table
 ZONA_TABLE = ZonaOmogenea._meta.db_table
 # A versioned table no foreign key points to, so it can be truncated on its own.
 THROUGH_TABLE = Intervento.comuni.through._meta.db_table
+FIXTURE_COMMANDS = [
+    line.strip()
+    for line in (Path(__file__).resolve().parents[2] / "scripts" / "fixture-commands.txt")
+    .read_text()
+    .splitlines()
+    if line.strip() and not line.startswith("#")
+]
 
 
 def version(table: str) -> int:
@@ -109,3 +123,41 @@ def test_installing_twice_keeps_one_trigger_per_event(territorio):
         "layers_data_version_truncate",
         "layers_data_version_update",
     ]
+
+
+def run_loaders() -> dict[str, str]:
+    out = {}
+    for command in FIXTURE_COMMANDS:
+        stdout = StringIO()
+        call_command(command, stdout=stdout)
+        out[command] = stdout.getvalue()
+    return out
+
+
+def test_running_every_loader_again_keeps_every_version(territorio):
+    run_loaders()
+    before = all_versions()
+    reports = run_loaders()
+    assert all_versions() == before
+    assert "Comuni: 0 creati, 0 aggiornati, 133 invariati." in reports["load_territorio"]
+    assert "0 creati, 0 aggiornati, 117 invariati" in reports["load_pnrr_rigenerazione"]
+    sample = N_INTERVENTI + N_OPPORTUNITA
+    assert f"0 creati, 0 aggiornati, {sample} invariati." in reports["load_rigenerazione_sample"]
+    lum = f"LUM: 0 creati, 0 aggiornati, {Lum.objects.count()} invariati, 0 eliminati."
+    assert lum in reports["load_lum"]
+    servizi = (
+        f"Servizi di esempio: 0 creati, 0 aggiornati, {Servizio.objects.count()} invariati, "
+        "0 eliminati."
+    )
+    assert servizi in reports["load_servizi_esempio"]
+
+
+def test_reloading_the_territorio_rewrites_only_the_edited_comune(territorio, data_dir):
+    Comune.objects.filter(istat_code="015146").update(name="Milano (modificato)")
+    before = {t: v for t, v, _c in all_versions()}
+    report = territorio_load(data_dir=data_dir)
+    assert (report.comuni_created, report.comuni_updated, report.comuni_unchanged) == (0, 1, 132)
+    after = {t: v for t, v, _c in all_versions()}
+    # One upsert statement on the Comuni; same boundaries, so no area or Zona is rewritten.
+    assert after == {**before, COMUNE_TABLE: before[COMUNE_TABLE] + 1}
+    assert Comune.objects.get(istat_code="015146").name == "Milano"
