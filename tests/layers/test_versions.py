@@ -107,7 +107,13 @@ def test_truncate_bumps_even_an_empty_table(territorio):
     assert version(THROUGH_TABLE) == before + 1
 
 
-def test_installing_twice_keeps_one_trigger_per_event(territorio):
+def test_installing_twice_keeps_one_trigger_per_event_and_drops_the_combined_one(territorio):
+    # The trigger of the first design, as a database migrated before 0003 still has it.
+    execute(
+        f"CREATE OR REPLACE TRIGGER layers_data_version AFTER INSERT OR UPDATE OR DELETE "
+        f"OR TRUNCATE ON {COMUNE_TABLE} FOR EACH STATEMENT "
+        "EXECUTE FUNCTION layers_bump_data_version()"
+    )
     version_triggers_install([COMUNE_TABLE])
     version_triggers_install([COMUNE_TABLE])
     sql = """
