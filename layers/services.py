@@ -1,7 +1,9 @@
 """Writes to the territorial base: loading the real boundaries and keeping derived values.
 
 ``territorio_load`` reads the open data of the CMM in place (``REMIX_DATA_DIR``) and is
-idempotent on the ISTAT code: running it twice changes nothing the second time.
+idempotent on the ISTAT code: running it twice changes nothing the second time, and writes
+nothing either (unchanged Comuni, Zone and derived values are skipped), so the layers' data
+versions stay as they were.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from layers.models import Comune, MembershipVerification, RuoloPTM, ZonaOmogenea
+from layers.records import record_is_unchanged
 from layers.sql import comune_areas_refresh, zona_boundaries_refresh
 from layers.srid import STORAGE_SRID
 from remix.errors import UserInputError
@@ -58,13 +61,15 @@ class TerritorioReport:
 
     comuni_created: int = 0
     comuni_updated: int = 0
+    comuni_unchanged: int = 0
     zone_created: int = 0
     unassigned: list[str] = field(default_factory=list)
     poli: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [
-            f"Comuni: {self.comuni_created} creati, {self.comuni_updated} aggiornati.",
+            f"Comuni: {self.comuni_created} creati, {self.comuni_updated} aggiornati, "
+            f"{self.comuni_unchanged} invariati.",
             f"Zone omogenee create: {self.zone_created}.",
             f"Poli urbani attrattori: {len(self.poli)}.",
         ]
@@ -160,12 +165,14 @@ def _zone_upsert(membership: dict[str, tuple[str, str]]) -> tuple[dict[str, Zona
             if only in MembershipVerification.values
             else MembershipVerification.COUNT_AND_AREA_CHECK
         )
-        zona, was_created = ZonaOmogenea.objects.update_or_create(
-            slug=slugify(name),
-            defaults={"name": name, "verification": verification, "source": ZONE_SOURCE},
-        )
+        values = {"name": name, "verification": verification, "source": ZONE_SOURCE}
+        zona = ZonaOmogenea.objects.filter(slug=slugify(name)).first()
+        if zona is None or not record_is_unchanged(zona, values):
+            zona, was_created = ZonaOmogenea.objects.update_or_create(
+                slug=slugify(name), defaults=values
+            )
+            created += was_created
         zone[name] = zona
-        created += was_created
     return zone, created
 
 
@@ -177,42 +184,10 @@ def _ruolo(code: str, poli: dict[str, str]) -> tuple[str, str]:
     return RuoloPTM.ALTRO, ""
 
 
-@transaction.atomic
-def territorio_load(*, data_dir: Path, poli_file: Path = POLI_FILE) -> TerritorioReport:
-    """Load (or refresh) the Comuni and Zone omogenee of the CMM from ``data_dir``.
-
-    All or nothing: a bad file leaves the database as it was.
-    """
-    rows = _read_comuni(Path(data_dir) / COMUNI_FILE)
-    membership = _read_membership(
-        Path(data_dir) / MEMBERSHIP_FILE, {row["istat_code"] for row in rows}
-    )
-    poli = _read_poli(poli_file)
-    zone, zone_created = _zone_upsert(membership)
-    report = TerritorioReport(zone_created=zone_created)
-    existing = set(Comune.objects.values_list("istat_code", flat=True))
-    comuni = []
-    for row in rows:
-        code = row["istat_code"]
-        zona_name = membership.get(code, (None, None))[0]
-        ruolo, ruolo_source = _ruolo(code, poli)
-        comuni.append(
-            Comune(
-                **row,
-                zona_omogenea=zone.get(zona_name),
-                ruolo_ptm=ruolo,
-                ruolo_ptm_source=ruolo_source,
-                source=COMUNI_SOURCE,
-            )
-        )
-        if zona_name is None:
-            report.unassigned.append(f"{row['name']} ({code})")
-        if ruolo == RuoloPTM.POLO_ATTRATTORE:
-            report.poli.append(row["name"])
-        if code in existing:
-            report.comuni_updated += 1
-        else:
-            report.comuni_created += 1
+def _comuni_upsert(comuni: list[Comune]) -> None:
+    """Insert new Comuni and update changed ones, by ISTAT code, in one statement."""
+    if not comuni:
+        return
     Comune.objects.bulk_create(
         comuni,
         update_conflicts=True,
@@ -228,6 +203,48 @@ def territorio_load(*, data_dir: Path, poli_file: Path = POLI_FILE) -> Territori
             "updated_at",
         ],
     )
+
+
+@transaction.atomic
+def territorio_load(*, data_dir: Path, poli_file: Path = POLI_FILE) -> TerritorioReport:
+    """Load (or refresh) the Comuni and Zone omogenee of the CMM from ``data_dir``.
+
+    All or nothing: a bad file leaves the database as it was.
+    """
+    rows = _read_comuni(Path(data_dir) / COMUNI_FILE)
+    membership = _read_membership(
+        Path(data_dir) / MEMBERSHIP_FILE, {row["istat_code"] for row in rows}
+    )
+    poli = _read_poli(poli_file)
+    zone, zone_created = _zone_upsert(membership)
+    report = TerritorioReport(zone_created=zone_created)
+    existing = {c.istat_code: c for c in Comune.objects.all()}
+    comuni = []
+    for row in rows:
+        code = row["istat_code"]
+        zona_name = membership.get(code, (None, None))[0]
+        ruolo, ruolo_source = _ruolo(code, poli)
+        values = {
+            **row,
+            "zona_omogenea": zone.get(zona_name),
+            "ruolo_ptm": ruolo,
+            "ruolo_ptm_source": ruolo_source,
+            "source": COMUNI_SOURCE,
+        }
+        if zona_name is None:
+            report.unassigned.append(f"{row['name']} ({code})")
+        if ruolo == RuoloPTM.POLO_ATTRATTORE:
+            report.poli.append(row["name"])
+        current = existing.get(code)
+        if current is not None and record_is_unchanged(current, values):
+            report.comuni_unchanged += 1
+            continue
+        comuni.append(Comune(**values))
+        if current is not None:
+            report.comuni_updated += 1
+        else:
+            report.comuni_created += 1
+    _comuni_upsert(comuni)
     comune_areas_refresh()
     zona_boundaries_refresh()
     return report

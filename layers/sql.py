@@ -19,13 +19,17 @@ __all__ = ["comune_areas_refresh", "zona_boundaries_refresh", "comuni_topology_r
 def comune_areas_refresh(comune_ids: Iterable[int] | None = None) -> int:
     """Recompute ``area_m2`` of the given Comuni (all when None) in the metric CRS.
 
+    Only rows whose area differs are written (so an unchanged Comune keeps its data version).
     Returns the number of rows updated.
     """
     table = Comune._meta.db_table
-    sql = f"UPDATE {table} SET area_m2 = ST_Area(ST_Transform(geom, %s))"  # noqa: S608
-    params: list = [METRIC_SRID]
+    sql = f"""
+        UPDATE {table} SET area_m2 = ST_Area(ST_Transform(geom, %s))
+        WHERE area_m2 IS DISTINCT FROM ST_Area(ST_Transform(geom, %s))
+    """  # noqa: S608
+    params: list = [METRIC_SRID, METRIC_SRID]
     if comune_ids is not None:
-        sql += " WHERE id = ANY(%s)"
+        sql += " AND id = ANY(%s)"
         params.append(list(comune_ids))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -35,22 +39,29 @@ def comune_areas_refresh(comune_ids: Iterable[int] | None = None) -> int:
 def zona_boundaries_refresh(zona_ids: Iterable[int] | None = None) -> int:
     """Recompute each Zona omogenea's boundary as the union of its Comuni, and its area.
 
-    A Zona left with no Comuni gets a NULL boundary. Returns the number of Zone updated.
+    A Zona left with no Comuni gets a NULL boundary. The Comuni are collected in id order so
+    that the same Comuni give the same bytes, and only a Zona whose boundary (compared as
+    EWKB) or area differs is written. Returns the number of Zone updated.
     """
     zona_table = ZonaOmogenea._meta.db_table
     comune_table = Comune._meta.db_table
     sql = f"""
         UPDATE {zona_table} AS z
-        SET geom = u.geom,
-            area_m2 = ST_Area(ST_Transform(u.geom, %s))
+        SET geom = u.geom, area_m2 = u.area_m2
         FROM (
-            SELECT z2.id,
-                   ST_Multi(ST_CollectionExtract(ST_UnaryUnion(ST_Collect(c.geom)), 3)) AS geom
-            FROM {zona_table} AS z2
-            LEFT JOIN {comune_table} AS c ON c.zona_omogenea_id = z2.id
-            GROUP BY z2.id
+            SELECT b.id, b.geom, ST_Area(ST_Transform(b.geom, %s)) AS area_m2
+            FROM (
+                SELECT z2.id,
+                       ST_Multi(ST_CollectionExtract(
+                           ST_UnaryUnion(ST_Collect(c.geom ORDER BY c.id)), 3)) AS geom
+                FROM {zona_table} AS z2
+                LEFT JOIN {comune_table} AS c ON c.zona_omogenea_id = z2.id
+                GROUP BY z2.id
+            ) AS b
         ) AS u
         WHERE u.id = z.id
+          AND (ST_AsEWKB(z.geom) IS DISTINCT FROM ST_AsEWKB(u.geom)
+               OR z.area_m2 IS DISTINCT FROM u.area_m2)
     """  # noqa: S608
     params: list = [METRIC_SRID]
     if zona_ids is not None:

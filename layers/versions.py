@@ -1,8 +1,20 @@
 """Data versions of published layers: what ETags, Last-Modified and tile-cache keys derive from.
 
-Each table a layer reads carries a statement trigger (installed after ``migrate`` for every
-registered layer) that bumps its row in :class:`layers.models.DataVersion`; reading a layer's
+Each table a layer reads carries statement triggers (installed after ``migrate`` for every
+registered layer) that bump its row in :class:`layers.models.DataVersion`; reading a layer's
 version is then one primary-key lookup, however big the layer.
+
+A version changes only when the data does, so that re-running an idempotent loader keeps every
+ETag and cached tile. One trigger per event, reading the statement's transition tables
+(functions in migration ``layers/0003``):
+
+- INSERT and DELETE bump when the statement touched at least one row;
+- UPDATE bumps when the new rows, as a multiset, differ from the old ones (``EXCEPT ALL`` on
+  whole rows cast to text): an UPDATE that rewrites identical values, or touches no row, leaves
+  the version alone; no primary-key name is needed and an UPDATE of the key is still seen.
+  Text, not ``to_jsonb``: PostGIS casts a geometry to JSON as GeoJSON rounded to 9 decimals,
+  whereas its text is the exact hex EWKB (and floats print round-trip exact);
+- TRUNCATE always bumps (it has no transition tables).
 """
 
 from __future__ import annotations
@@ -18,7 +30,27 @@ from layers.registry import Layer, registry
 
 __all__ = ["LayerVersion", "layer_version", "version_triggers_install"]
 
-TRIGGER_NAME = "layers_data_version"
+# The combined trigger of the first design, dropped on install.
+OLD_TRIGGER_NAME = "layers_data_version"
+# Trigger name → its event, the transition tables it reads and the function it runs.
+TRIGGERS = {
+    "layers_data_version_insert": (
+        "INSERT",
+        "REFERENCING NEW TABLE AS changed_rows",
+        "layers_bump_data_version_if_rows",
+    ),
+    "layers_data_version_update": (
+        "UPDATE",
+        "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        "layers_bump_data_version_if_changed",
+    ),
+    "layers_data_version_delete": (
+        "DELETE",
+        "REFERENCING OLD TABLE AS changed_rows",
+        "layers_bump_data_version_if_rows",
+    ),
+    "layers_data_version_truncate": ("TRUNCATE", "", "layers_bump_data_version"),
+}
 
 
 @dataclass(frozen=True)
@@ -30,8 +62,9 @@ class LayerVersion:
 
 
 def version_triggers_install(tables: list[str] | None = None) -> list[str]:
-    """Create (or replace) the change-counter trigger on each table; all layers' when None.
+    """Create (or replace) the change-counter triggers on each table; all layers' when None.
 
+    Idempotent: the triggers are replaced, the combined trigger of the first design dropped.
     Table names come from the registry's models, never from requests. Returns the tables.
     """
     if tables is None:
@@ -39,11 +72,12 @@ def version_triggers_install(tables: list[str] | None = None) -> list[str]:
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         for table in tables:
-            cursor.execute(
-                f"CREATE OR REPLACE TRIGGER {TRIGGER_NAME} "
-                f"AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {quote(table)} "
-                "FOR EACH STATEMENT EXECUTE FUNCTION layers_bump_data_version()"
-            )
+            cursor.execute(f"DROP TRIGGER IF EXISTS {OLD_TRIGGER_NAME} ON {quote(table)}")
+            for name, (event, referencing, function) in TRIGGERS.items():
+                cursor.execute(
+                    f"CREATE OR REPLACE TRIGGER {name} AFTER {event} ON {quote(table)} "
+                    f"{referencing} FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
+                )
             cursor.execute(
                 f"INSERT INTO {quote(DataVersion._meta.db_table)} (table_name, version, changed_at)"  # noqa: S608
                 " VALUES (%s, 0, clock_timestamp()) ON CONFLICT (table_name) DO NOTHING",

@@ -4,7 +4,7 @@ No open data set of supra-municipal services is in ``REMIX_DATA_DIR``, so the de
 needs invented records. They are placed inside the real Comuni (more in Milano and in the poli
 urbani attrattori, some near each LUM so that the Atlante has something to show), flagged
 ``is_sample=True``, named "… (esempio)" and labelled "Dato di esempio" everywhere. Same seed,
-same records: loading twice changes nothing (natural key ``code``).
+same records: loading twice changes nothing and writes nothing (natural key ``code``).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from django.contrib.gis.geos import GEOSGeometry, Point
 from django.db import transaction
 
 from layers.models import Comune, RuoloPTM
+from layers.records import record_is_unchanged
 from layers.srid import STORAGE_SRID
 from lum.models import CategoriaServizio, Lum, Servizio
 from lum.sql import comune_random_points, point_offset, points_comune, square_around
@@ -59,12 +60,13 @@ AREA_HALF_SIDE_M = (60, 140)
 class SampleReport:
     created: int = 0
     updated: int = 0
+    unchanged: int = 0
     deleted: int = 0
 
     def lines(self) -> list[str]:
         return [
             f"Servizi di esempio: {self.created} creati, {self.updated} aggiornati, "
-            f"{self.deleted} eliminati."
+            f"{self.unchanged} invariati, {self.deleted} eliminati."
         ]
 
 
@@ -125,11 +127,15 @@ def servizi_sample_load() -> SampleReport:
     report = SampleReport()
     numbers: dict[str, int] = {}
     codes = []
-    for draft in _drafts(rng):
-        _obj, created = Servizio.objects.update_or_create(
-            code=draft.code, defaults=_fields(draft, rng, numbers)
-        )
+    drafts = _drafts(rng)
+    existing = Servizio.objects.in_bulk([d.code for d in drafts], field_name="code")
+    for draft in drafts:
         codes.append(draft.code)
+        fields = _fields(draft, rng, numbers)  # always: it draws from the seeded generator
+        if draft.code in existing and record_is_unchanged(existing[draft.code], fields):
+            report.unchanged += 1
+            continue
+        _obj, created = Servizio.objects.update_or_create(code=draft.code, defaults=fields)
         report.created += created
         report.updated += not created
     report.deleted = Servizio.objects.filter(is_sample=True).exclude(code__in=codes).delete()[0]

@@ -10,7 +10,8 @@ place from ``REMIX_DATA_DIR``. Rules (documented in docs/lum.md):
   *sovracomunale* otherwise (regional R/RE trains only);
 * every stop in the files exists today: state *esistente*.
 
-Both loaders run in one transaction and are idempotent on the natural key ``code``.
+Both loaders run in one transaction and are idempotent on the natural key ``code``; a LUM that
+already holds its values is not written again (so the layer's data version stays).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django.contrib.gis.geos import GEOSGeometry, Point
 from django.db import transaction
 
 from layers.models import Comune
+from layers.records import record_is_unchanged
 from layers.services import MILANO_ISTAT_CODE
 from layers.srid import STORAGE_SRID
 from lum.models import Lum, ModoTrasporto, RangoLum, StatoLum
@@ -88,6 +90,7 @@ class Stop:
 class LumReport:
     created: int = 0
     updated: int = 0
+    unchanged: int = 0
     deleted: int = 0
     stops_read: int = 0
     stops_in_milano: int = 0
@@ -96,7 +99,8 @@ class LumReport:
         return [
             f"Fermate lette: {self.stops_read}; nel Comune di Milano (escluse): "
             f"{self.stops_in_milano}.",
-            f"LUM: {self.created} creati, {self.updated} aggiornati, {self.deleted} eliminati.",
+            f"LUM: {self.created} creati, {self.updated} aggiornati, {self.unchanged} invariati, "
+            f"{self.deleted} eliminati.",
         ]
 
 
@@ -231,12 +235,18 @@ def lum_load(*, data_dir: Path) -> LumReport:
     if not Comune.objects.exists():
         raise UserInputError("Carica prima i Comuni (manage.py load_territorio).", field="comune")
     seen = []
-    for group, comune_id in _groups_outside_milano(stops, report):
+    groups = _groups_outside_milano(stops, report)
+    existing = Lum.objects.in_bulk(
+        ["+".join(s.code for s in g) for g, _c in groups], field_name="code"
+    )
+    for group, comune_id in groups:
         code = "+".join(s.code for s in group)
-        _lum, created = Lum.objects.update_or_create(
-            code=code, defaults=_lum_fields(group, comune_id)
-        )
         seen.append(code)
+        fields = _lum_fields(group, comune_id)
+        if code in existing and record_is_unchanged(existing[code], fields):
+            report.unchanged += 1
+            continue
+        _lum, created = Lum.objects.update_or_create(code=code, defaults=fields)
         report.created += created
         report.updated += not created
     stale = Lum.objects.filter(source__in=_seeded_sources()).exclude(code__in=seen)

@@ -97,7 +97,8 @@ def test_loading_twice_changes_nothing(territorio, data_dir):
     before = list(Comune.objects.order_by("istat_code").values_list("istat_code", "area_m2"))
     report = territorio_load(data_dir=data_dir)
     assert report.comuni_created == 0
-    assert report.comuni_updated == 133
+    assert report.comuni_updated == 0
+    assert report.comuni_unchanged == 133
     assert report.zone_created == 0
     after = list(Comune.objects.order_by("istat_code").values_list("istat_code", "area_m2"))
     assert after == before
