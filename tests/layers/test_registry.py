@@ -75,6 +75,7 @@ def test_an_unavailable_layer_is_hidden_from_every_listing():
     assert [layer.id for layer in local.declared()] == ["prova"]
 
 
+@pytest.mark.django_db  # availability may look at the data (the benchmark layer)
 def test_apps_declare_their_layers_in_layers_py():
     ids = [layer.id for layer in registry.all()]
     assert ids[:3] == ["comuni", "zone-omogenee", "poli-attrattori"]
