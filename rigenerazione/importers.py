@@ -34,6 +34,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from layers.models import Comune
+from layers.records import record_is_unchanged
 from remix.errors import UserInputError
 from rigenerazione.models import (
     CUP_REGEX,
@@ -237,10 +238,8 @@ def _read(path: Path, report: PnrrReport) -> list[dict]:
 
 def is_unchanged(intervento: Intervento, fields: dict) -> bool:
     """Whether an intervento already holds exactly ``fields`` (funding and Comuni included)."""
-    scalars = {k: v for k, v in fields.items() if k not in ("geom", "comuni", "finanziamenti")}
-    if any(getattr(intervento, name) != value for name, value in scalars.items()):
-        return False
-    if intervento.geom.ewkb != fields["geom"].ewkb:
+    own = {k: v for k, v in fields.items() if k not in ("comuni", "finanziamenti")}
+    if not record_is_unchanged(intervento, own):
         return False
     stored = list(intervento.finanziamenti.values_list("fonte", "importo", "misura", "atto"))
     wanted = [(f.fonte, f.importo, f.misura, f.atto) for f in fields["finanziamenti"]]

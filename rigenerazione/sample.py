@@ -30,6 +30,7 @@ from shapely import affinity
 from shapely.geometry import LineString, MultiLineString, MultiPoint, MultiPolygon, Point, box
 
 from layers.models import Comune
+from layers.records import record_is_unchanged
 from layers.srid import METRIC_SRID, STORAGE_SRID
 from remix.errors import UserInputError
 from rigenerazione import sample_vocabulary as vocab
@@ -274,20 +275,13 @@ def generate() -> tuple[list[dict], list[dict]]:
     return interventi, opportunita
 
 
-def _opportunita_unchanged(opportunita: Opportunita, fields: dict) -> bool:
-    scalars = {k: v for k, v in fields.items() if k != "geom"}
-    if any(getattr(opportunita, name) != value for name, value in scalars.items()):
-        return False
-    return opportunita.geom.ewkb == fields["geom"].ewkb
-
-
 def _upsert(model, fields: dict, report: SampleReport) -> None:
     current = model.objects.filter(external_id=fields["external_id"]).first()
     if model is Intervento:
         unchanged, create, update = is_unchanged, intervento_create, intervento_update
         key = "intervento"
     else:
-        unchanged, create, update = _opportunita_unchanged, opportunita_create, opportunita_update
+        unchanged, create, update = record_is_unchanged, opportunita_create, opportunita_update
         key = "opportunita"
     if current is None:
         create(**fields)
