@@ -13,7 +13,13 @@ from django.db.models import Q, QuerySet
 
 from layers.models import Comune, ZonaOmogenea
 
-__all__ = ["ComuneFilter", "ZonaOmogeneaFilter", "CharInFilter", "TextSearchFilter"]
+__all__ = [
+    "ComuneFilter",
+    "ZonaOmogeneaFilter",
+    "CharInFilter",
+    "TextSearchFilter",
+    "InComuneFilterSet",
+]
 
 
 class CharInFilter(django_filters.BaseInFilter, django_filters.CharFilter):
@@ -32,6 +38,14 @@ class TextSearchFilter(django_filters.CharFilter):
         if not text:
             return qs
         return qs.filter(reduce(operator.or_, (Q(**{lookup: text}) for lookup in self.lookups)))
+
+
+class InComuneFilterSet(django_filters.FilterSet):
+    """Base of the FilterSets of records that lie in one Comune (a ``comune`` foreign key):
+    ``comune`` (ISTAT codes) and ``zona`` (Zona omogenea slug)."""
+
+    comune = CharInFilter(field_name="comune__istat_code", lookup_expr="in")
+    zona = django_filters.CharFilter(field_name="comune__zona_omogenea__slug")
 
 
 class ComuneFilter(django_filters.FilterSet):

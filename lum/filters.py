@@ -8,17 +8,15 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 
-from layers.filters import CharInFilter
+from layers.filters import CharInFilter, InComuneFilterSet
 from lum.models import Lum, Servizio
 
 __all__ = ["LumFilter", "ServizioFilter"]
 
 
-class LumFilter(django_filters.FilterSet):
+class LumFilter(InComuneFilterSet):
     """LUM by Comune (ISTAT codes), Zona omogenea slug, state, rank or text."""
 
-    comune = CharInFilter(field_name="comune__istat_code", lookup_expr="in")
-    zona = django_filters.CharFilter(field_name="comune__zona_omogenea__slug")
     stato = CharInFilter(field_name="stato", lookup_expr="in")
     rank = CharInFilter(field_name="rank", lookup_expr="in")
     q = django_filters.CharFilter(method="search")
@@ -31,11 +29,9 @@ class LumFilter(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(lines__contains=[value.upper()]))
 
 
-class ServizioFilter(django_filters.FilterSet):
+class ServizioFilter(InComuneFilterSet):
     """Services by Comune (ISTAT codes), Zona omogenea slug, category or name."""
 
-    comune = CharInFilter(field_name="comune__istat_code", lookup_expr="in")
-    zona = django_filters.CharFilter(field_name="comune__zona_omogenea__slug")
     categoria = CharInFilter(field_name="categoria", lookup_expr="in")
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
 

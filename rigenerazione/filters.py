@@ -13,7 +13,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_filters.rest_framework import BooleanFilter
 
-from layers.filters import CharInFilter, TextSearchFilter
+from layers.filters import CharInFilter, InComuneFilterSet, TextSearchFilter
 from rigenerazione.models import (
     AmbitoRicaduta,
     Finanziamento,
@@ -86,11 +86,9 @@ class InterventoFilter(django_filters.FilterSet):
         return queryset.filter(starts & ends)
 
 
-class OpportunitaFilter(django_filters.FilterSet):
+class OpportunitaFilter(InComuneFilterSet):
     """Opportunità by Comune, Zona, state, type, text and sample flag."""
 
-    comune = CharInFilter(field_name="comune__istat_code", lookup_expr="in")
-    zona = django_filters.CharFilter(field_name="comune__zona_omogenea__slug")
     stato = ChoiceInFilter(field_name="stato", choices=StatoOpportunita.choices)
     tipo = ChoiceInFilter(field_name="tipo", choices=TipoOpportunita.choices)
     q = TextSearchFilter(
