@@ -129,14 +129,10 @@ export class LayerManager {
     if (entry.render === "tiles") {
       this.remove(id);
       this.leaflet.set(id, this.tileLayer(entry, params).addTo(this.map));
-    }
-    this.controllers.get(id)?.abort();
-    const controller = new AbortController();
-    this.controllers.set(id, controller);
-    if (entry.render === "tiles") {
-      await this.countTiled(entry, params, controller);
+      await this.countTiled(entry, params, this.newController(id));
       return;
     }
+    const controller = this.newController(id);
     const data = await getJSON(withQuery(entry.links.geojson, params), { signal: controller.signal });
     if (controller.signal.aborted || !this.active.has(id)) return;
     this.remove(id);
@@ -147,6 +143,14 @@ export class LayerManager {
     }
     this.leaflet.set(id, this.geoJsonLayer(entry, data).addTo(this.map));
     this.setCount(id, data.features.length);
+  }
+
+  /** Abort the layer's pending request, if any, and hand out the controller of the next. */
+  newController(id) {
+    this.controllers.get(id)?.abort();
+    const controller = new AbortController();
+    this.controllers.set(id, controller);
+    return controller;
   }
 
   /** A tiled layer's count: numberMatched of one OGC API item page with the same filters. */
