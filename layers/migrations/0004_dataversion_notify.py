@@ -1,0 +1,36 @@
+"""Announce every data-version change with NOTIFY, so that processes keep versions in memory.
+
+A row trigger on ``layers_dataversion`` itself covers every bump function (0002, 0003): each
+changed row sends ``NOTIFY remix_data_version, '<table>'`` at commit (PostgreSQL folds repeats
+of one payload within a transaction). :class:`layers.versions.VersionWatcher` listens.
+"""
+
+from django.db import migrations
+
+NOTIFY = """
+CREATE OR REPLACE FUNCTION layers_dataversion_notify() RETURNS trigger AS $$
+BEGIN
+    PERFORM pg_notify('remix_data_version', NEW.table_name);
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE TRIGGER layers_dataversion_notify
+AFTER INSERT OR UPDATE ON layers_dataversion
+FOR EACH ROW EXECUTE FUNCTION layers_dataversion_notify();
+"""
+
+DROP_NOTIFY = """
+DROP TRIGGER IF EXISTS layers_dataversion_notify ON layers_dataversion;
+DROP FUNCTION IF EXISTS layers_dataversion_notify();
+"""
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("layers", "0003_dataversion_transition_tables"),
+    ]
+
+    operations = [
+        migrations.RunSQL(NOTIFY, DROP_NOTIFY),
+    ]
