@@ -11,14 +11,16 @@ import zlib
 from collections.abc import Iterable, Iterator
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
-from django.utils.http import http_date, parse_http_date_safe
+from django.utils.http import parse_http_date_safe
 
 from layers.versions import LayerVersion
 
 __all__ = [
     "GZIP_LEVEL",
     "etag_for",
+    "is_current",
     "not_modified_response",
+    "validator_headers",
     "set_validators",
     "wants_gzip",
     "gzip_chunks",
@@ -36,32 +38,48 @@ def etag_for(version: LayerVersion, *parts: str) -> str:
     return f'"{digest.hexdigest()[:24]}"'
 
 
+def is_current(
+    if_none_match: str | None, if_modified_since: str | None, etag: str, version: LayerVersion
+) -> bool:
+    """Whether the client's copy is current: If-None-Match first, else If-Modified-Since."""
+    if if_none_match is not None:
+        candidates = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+        return etag in candidates or "*" in candidates
+    if not if_modified_since:
+        return False
+    since = parse_http_date_safe(if_modified_since)
+    modified = version.last_modified
+    return since is not None and modified is not None and int(modified.timestamp()) <= since
+
+
 def not_modified_response(
     request: HttpRequest, etag: str, version: LayerVersion
 ) -> HttpResponseNotModified | None:
-    """A 304 when the client's copy is current (If-None-Match first, else If-Modified-Since)."""
-    if_none_match = request.headers.get("If-None-Match")
-    if if_none_match is not None:
-        candidates = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-        current = etag in candidates or "*" in candidates
-    else:
-        since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-        modified = version.last_modified
-        current = since is not None and modified is not None and int(modified.timestamp()) <= since
-    if not current:
+    """A 304 when the client's copy is current."""
+    headers = request.headers
+    if not is_current(
+        headers.get("If-None-Match"), headers.get("If-Modified-Since"), etag, version
+    ):
         return None
     response = HttpResponseNotModified()
     set_validators(response, etag, version)
     return response
 
 
+def validator_headers(etag: str, version: LayerVersion) -> list[tuple[str, str]]:
+    """ETag, Last-Modified, a revalidate-always Cache-Control and Vary."""
+    headers = [("ETag", etag)]
+    if version.last_modified_http is not None:
+        headers.append(("Last-Modified", version.last_modified_http))
+    headers.append(("Cache-Control", "public, max-age=0, must-revalidate"))
+    headers.append(("Vary", "Accept-Encoding"))
+    return headers
+
+
 def set_validators(response: HttpResponse, etag: str, version: LayerVersion) -> None:
-    """Set ETag, Last-Modified and a revalidate-always Cache-Control."""
-    response["ETag"] = etag
-    if version.last_modified is not None:
-        response["Last-Modified"] = http_date(version.last_modified.timestamp())
-    response["Cache-Control"] = "public, max-age=0, must-revalidate"
-    response["Vary"] = "Accept-Encoding"
+    """Set :func:`validator_headers` on ``response``."""
+    for name, value in validator_headers(etag, version):
+        response[name] = value
 
 
 def wants_gzip(request: HttpRequest) -> bool:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import psycopg
+from django.conf import settings
 from django.db import connection
 from django.db.models import F, IntegerField, QuerySet
 
@@ -24,6 +26,7 @@ __all__ = [
     "features_iter",
     "features_page",
     "tile_sql",
+    "tile_params",
     "tile_bytes",
     "id_is_integer",
     "export_rows",
@@ -34,6 +37,9 @@ MVT_BUFFER = 64
 # Web Mercator's full width in metres (2 × π × 6 378 137): one tile's width at zoom 0.
 WEB_MERCATOR_WIDTH = 40075016.685578488
 FETCH_ROWS = 2000
+# psycopg prepares a statement after this many runs; Django turns that off (None), which also
+# refuses explicit prepare=True: the tile statements raise it to "never by itself" instead.
+NEVER_AUTOMATICALLY = 2**31 - 1
 
 ID, GEOM = "rx_id", "rx_geom"
 
@@ -90,32 +96,67 @@ def features_page(layer: Layer, queryset: QuerySet, *, precision: int, srid: int
         return [row[0] for row in cursor.fetchall()]
 
 
-def tile_sql(layer: Layer, queryset: QuerySet, z: int, x: int, y: int) -> tuple[str, list]:
-    """SQL returning the MVT of tile z/x/y: the popup attributes, geometry simplified to the
-    zoom (half a tile pixel), one MVT layer named after the layer id."""
+def tile_sql(layer: Layer, queryset: QuerySet) -> tuple[str, list]:
+    """SQL of any MVT tile of ``queryset`` and its query's own parameters.
+
+    The popup attributes, geometry simplified to the zoom (half a tile pixel), one MVT layer
+    named after the layer id; features whose bounding box meets the tile plus its buffer (an
+    index scan). Placeholders before the query's own parameters come from
+    :func:`tile_params` — a tile is then one statement whatever its z/x/y, prepared once per
+    connection.
+    """
     popup = layer.popup
     inner, params = layer_select(layer, queryset, fields=popup)
     quote = connection.ops.quote_name
     props = "".join(f", t.{_alias(i)} AS {quote(f.name)}" for i, f in enumerate(popup))
-    tolerance = WEB_MERCATOR_WIDTH / (2**z) / MVT_EXTENT / 2
     feature_id = "'id'" if id_is_integer(layer) else "NULL"
     sql = (
-        f"SELECT ST_AsMVT(q, %s, {MVT_EXTENT}, 'geom', {feature_id}) FROM ("  # noqa: S608
-        "SELECT ST_AsMVTGeom(ST_Simplify(ST_Transform(t.rx_geom, %s), %s, true), "
-        f"ST_TileEnvelope(%s, %s, %s), {MVT_EXTENT}, {MVT_BUFFER}, true) AS geom, "
-        f"t.rx_id AS id{props} FROM ({inner}) AS t"
+        f"SELECT ST_AsMVT(q, %s::text, {MVT_EXTENT}, 'geom', {feature_id}) FROM ("  # noqa: S608
+        f"SELECT ST_AsMVTGeom(ST_Simplify(ST_Transform(t.{GEOM}, {WEB_MERCATOR_SRID}), "
+        "%s::float8, true), ST_TileEnvelope(%s::int, %s::int, %s::int), "
+        f"{MVT_EXTENT}, {MVT_BUFFER}, true) AS geom, t.{ID} AS id{props} FROM ({inner}) AS t "
+        f"WHERE t.{GEOM} && ST_Transform(ST_TileEnvelope(%s::int, %s::int, %s::int, "
+        f"margin => {MVT_BUFFER}.0 / {MVT_EXTENT}), {STORAGE_SRID})"
         ") AS q WHERE q.geom IS NOT NULL"
     )
-    return sql, [layer.id, WEB_MERCATOR_SRID, tolerance, z, x, y, *params]
+    return sql, list(params)
 
 
-def tile_bytes(layer: Layer, queryset: QuerySet, z: int, x: int, y: int) -> bytes:
-    """The encoded MVT of tile z/x/y (empty bytes when no feature reaches the tile)."""
-    sql, params = tile_sql(layer, queryset, z, x, y)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+def tile_params(layer: Layer, inner_params: list, z: int, x: int, y: int) -> list:
+    """The parameters of :func:`tile_sql`'s statement for tile z/x/y."""
+    tolerance = WEB_MERCATOR_WIDTH / (2**z) / MVT_EXTENT / 2
+    return [layer.id, tolerance, z, x, y, *inner_params, z, x, y]
+
+
+def tile_bytes(layer: Layer, statement: tuple[str, list], z: int, x: int, y: int) -> bytes:
+    """The encoded MVT of tile z/x/y (empty bytes when no feature reaches the tile).
+
+    ``statement`` is :func:`tile_sql`'s. It runs as a server-side prepared statement on the
+    request's connection (parsed and planned once per connection; the planner sees the real
+    tile as a custom plan), unless ``TILE_PREPARED_STATEMENTS`` is off (e.g. behind a
+    transaction-pooling PgBouncer older than 1.21).
+    """
+    sql, inner_params = statement
+    params = tile_params(layer, inner_params, z, x, y)
+    connection.ensure_connection()
+    raw = connection.connection
+    cursor_class = _PreparedCursor if settings.TILE_PREPARED_STATEMENTS else psycopg.Cursor
+    if raw.prepare_threshold is None:
+        raw.prepare_threshold = NEVER_AUTOMATICALLY  # explicit prepare=True only
+    # Django's wrapper: its error translation, execute wrappers and query log (tests count).
+    cursor = cursor_class(raw)
+    make = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
+    with make(cursor) as wrapped:
+        wrapped.execute(sql, params)
+        row = wrapped.fetchone()
     return bytes(row[0]) if row and row[0] is not None else b""
+
+
+class _PreparedCursor(psycopg.Cursor):
+    """A server-side binding cursor whose statements are prepared at their first run."""
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        return super().execute(query, params, prepare=prepare is not False, binary=binary)
 
 
 def export_rows(layer: Layer, queryset: QuerySet) -> Iterator[list[tuple]]:

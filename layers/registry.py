@@ -250,6 +250,10 @@ class LayerRegistry:
         layer = self._layers.get(layer_id)
         return layer if layer is not None and layer.is_available() else None
 
+    def get_declared(self, layer_id: str) -> Layer | None:
+        """The registered layer with this id, available or not (never reads the database)."""
+        return self._layers.get(layer_id)
+
     def all(self) -> list[Layer]:
         """Every available layer, in registration order."""
         return [layer for layer in self._layers.values() if layer.is_available()]

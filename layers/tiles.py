@@ -1,52 +1,51 @@
 """Vector tiles ``/tiles/{layer}/{z}/{x}/{y}.pbf`` and TileJSON ``/tiles/{layer}.json``.
 
-Tiles are encoded by PostGIS (``ST_AsMVT``; see :func:`layers.queries.tile_sql`) and kept in
-the ``tiles`` cache under a key made of the layer's data version, the filters and z/x/y: a
-change to the data changes the key, so stale tiles are never served (and expire by timeout).
+Tiles are encoded by PostGIS (``ST_AsMVT``; see :func:`layers.queries.tile_sql`) and kept under
+a key made of the layer's data version, the filters and z/x/y: a change to the data changes the
+key, so stale tiles are never served (old ones expire). Two levels: this process's memory (an
+LRU bounded in bytes, ``TILE_MEMORY_CACHE_MB``) in front of the ``tiles`` cache on disk, which
+every worker and restart shares. Unfiltered tiles run one statement per layer, compiled once
+and prepared on each connection; plain requests usually don't even reach this view (see
+:mod:`layers.tile_wsgi`).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import math
+import threading
 
+from cachetools import LRUCache
 from django.conf import settings
-from django.contrib.gis.geos import Polygon
 from django.core.cache import caches
+from django.core.signals import setting_changed
 from django.db.models import QuerySet
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from layers.http import etag_for, not_modified_response, set_validators
 from layers.params import filter_key, filtered_queryset, layer_or_404, publishing_view
-from layers.queries import MVT_BUFFER, MVT_EXTENT, tile_bytes
+from layers.queries import tile_bytes, tile_sql
 from layers.registry import Layer
-from layers.srid import STORAGE_SRID
-from layers.versions import layer_version
+from layers.versions import LayerVersion, layer_version
 from remix.errors import UserInputError
 
-__all__ = ["MVT_TYPE", "BAD_TILE", "tile_bounds", "tile_coordinates", "tile", "tilejson"]
+__all__ = [
+    "MVT_TYPE",
+    "BAD_TILE",
+    "tile_coordinates",
+    "tile_data",
+    "tile_cache_clear",
+    "tile",
+    "tilejson",
+]
 
 MVT_TYPE = "application/vnd.mapbox-vector-tile"
 MAX_ZOOM = 24
 BAD_TILE = "{name} fuori intervallo: z in [0, {max_z}], x e y in [0, 2^z - 1]."
 CACHE_ALIAS = "tiles"
-
-
-def tile_bounds(z: int, x: int, y: int, margin: float = 0.0) -> tuple[float, float, float, float]:
-    """The lon/lat bounds of tile z/x/y, grown by ``margin`` tile widths on every side (Web
-    Mercator tiles are lon/lat rectangles; the margin is exact in Mercator, as in
-    ``ST_TileEnvelope(z, x, y, margin => …)``)."""
-    n = 2**z
-
-    def lon(column: float) -> float:
-        return max(-180.0, min(180.0, column / n * 360 - 180))
-
-    def lat(row: float) -> float:
-        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * row / n))))
-
-    return lon(x - margin), lat(y + 1 + margin), lon(x + 1 + margin), lat(y - margin)
 
 
 def tile_coordinates(z: str, x: str, y: str) -> tuple[int, int, int]:
@@ -61,9 +60,113 @@ def tile_coordinates(z: str, x: str, y: str) -> tuple[int, int, int]:
     return zoom, number("x", x, 2**zoom - 1), number("y", y, 2**zoom - 1)
 
 
+class TileStore:
+    """Encoded tiles: this process's LRU in memory, then the shared ``tiles`` cache."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._memory: LRUCache | None = None
+        self._configured = False
+
+    def _lru(self) -> LRUCache | None:
+        if not self._configured:
+            size = settings.TILE_MEMORY_CACHE_MB * 2**20
+            self._memory = LRUCache(maxsize=size, getsizeof=len) if size > 0 else None
+            self._configured = True
+        return self._memory
+
+    def get_memory(self, key: str) -> bytes | None:
+        """The tile if this process holds it (no disk, no database)."""
+        memory = self._lru()
+        if memory is None:
+            return None
+        with self._lock:
+            return memory.get(key)
+
+    def get(self, key: str) -> bytes | None:
+        memory = self._lru()
+        if memory is not None:
+            with self._lock:
+                data = memory.get(key)
+            if data is not None:
+                return data
+        data = caches[CACHE_ALIAS].get(key)
+        if data is not None:
+            self._remember(memory, key, data)
+        return data
+
+    def set(self, key: str, data: bytes) -> None:
+        caches[CACHE_ALIAS].set(key, data)
+        self._remember(self._lru(), key, data)
+
+    def _remember(self, memory: LRUCache | None, key: str, data: bytes) -> None:
+        if memory is not None and len(data) <= memory.maxsize:
+            with self._lock:
+                memory[key] = data
+
+    def clear(self, *, shared: bool = True) -> None:
+        """Forget the tiles in memory (and on disk, unless ``shared`` is False)."""
+        with self._lock:
+            self._memory, self._configured = None, False
+        if shared:
+            caches[CACHE_ALIAS].clear()
+
+
+store = TileStore()
+
+
+def tile_cache_clear() -> None:
+    """Empty both levels of the tile cache (benchmarks, operators)."""
+    store.clear()
+
+
+@receiver(setting_changed)
+def _settings_changed(*, setting: str, **kwargs) -> None:
+    if setting in ("CACHES", "TILE_MEMORY_CACHE_MB"):
+        store.clear(shared=False)
+
+
+@functools.cache
+def _plain_statement(layer: Layer) -> tuple[str, list]:
+    """The tile statement of the layer's unfiltered records (compiled once per layer)."""
+    return tile_sql(layer, layer.get_queryset())
+
+
+@functools.lru_cache(maxsize=1024)
+def _filters_digest(filters: str) -> str:
+    return hashlib.sha1(filters.encode(), usedforsecurity=False).hexdigest()[:16]
+
+
 def _cache_key(layer: Layer, token: str, filters: str, z: int, x: int, y: int) -> str:
-    digest = hashlib.sha1(filters.encode(), usedforsecurity=False).hexdigest()[:16]
-    return f"tile:{layer.id}:{token}:{digest}:{z}/{x}/{y}"
+    return f"tile:{layer.id}:{token}:{_filters_digest(filters)}:{z}/{x}/{y}"
+
+
+def tile_data(
+    layer: Layer,
+    version: LayerVersion,
+    z: int,
+    x: int,
+    y: int,
+    *,
+    filters: str = "",
+    queryset: QuerySet | None = None,
+    memory_only: bool = False,
+) -> bytes | None:
+    """The MVT of tile z/x/y (empty when no feature reaches it), from the cache or PostGIS.
+
+    ``queryset`` is the filtered records ``filters`` (:func:`layers.params.filter_key`)
+    names; None for the layer's unfiltered records. ``memory_only``: None unless this process
+    holds the tile in memory.
+    """
+    key = _cache_key(layer, version.token, filters, z, x, y)
+    if memory_only:
+        return store.get_memory(key)
+    data = store.get(key)
+    if data is None:
+        statement = _plain_statement(layer) if queryset is None else tile_sql(layer, queryset)
+        data = tile_bytes(layer, statement, z, x, y)
+        store.set(key, data)
+    return data
 
 
 @require_GET
@@ -73,28 +176,16 @@ def tile(request: HttpRequest, layer_id: str, z: str, x: str, y: str) -> HttpRes
     layer = layer_or_404(layer_id)
     z, x, y = tile_coordinates(z, x, y)
     params = request.GET
-    queryset = filtered_queryset(layer, params)
-    version = layer_version(layer)
     filters = filter_key(layer, params)
+    queryset = filtered_queryset(layer, params) if filters else None
+    version = layer_version(layer)
     etag = etag_for(version, filters, f"{z}/{x}/{y}")
     if (cached := not_modified_response(request, etag, version)) is not None:
         return cached
-    cache = caches[CACHE_ALIAS]
-    key = _cache_key(layer, version.token, filters, z, x, y)
-    data = cache.get(key)
-    if data is None:
-        data = tile_bytes(layer, _within_tile(layer, queryset, z, x, y), z, x, y)
-        cache.set(key, data)
+    data = tile_data(layer, version, z, x, y, filters=filters, queryset=queryset)
     response = HttpResponse(data, content_type=MVT_TYPE, status=200 if data else 204)
     set_validators(response, etag, version)
     return response
-
-
-def _within_tile(layer: Layer, queryset: QuerySet, z: int, x: int, y: int) -> QuerySet:
-    """Narrow to features whose bounding box meets the tile plus its MVT buffer (index scan)."""
-    box = Polygon.from_bbox(tile_bounds(z, x, y, margin=MVT_BUFFER / MVT_EXTENT))
-    box.srid = STORAGE_SRID
-    return queryset.filter(**{f"{layer.geometry_field}__bboverlaps": box})
 
 
 @require_GET

@@ -217,6 +217,11 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": env.int("TILE_CACHE_MAX_ENTRIES", default=200_000)},
     },
 }
+# In front of that disk cache, each process keeps its most used tiles in memory (LRU, this
+# many MB; 0 turns it off), and tile SQL runs as prepared statements (off for connection
+# poolers that can't keep them, e.g. PgBouncer < 1.21 in transaction mode).
+TILE_MEMORY_CACHE_MB = env.int("TILE_MEMORY_CACHE_MB", default=64)
+TILE_PREPARED_STATEMENTS = env.bool("TILE_PREPARED_STATEMENTS", default=True)
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

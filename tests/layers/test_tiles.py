@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import mapbox_vector_tile
-import pytest
 from django.db import connection
 
 from layers.models import Comune
-from layers.tiles import tile_bounds
 
 MILANO = "015146"
 # Piazza del Duomo (9.19, 45.46) lies in tile 10/538/366; 10/0/0 is the Arctic Pacific.
@@ -17,13 +15,6 @@ EMPTY_TILE = "/tiles/comuni/10/0/0.pbf"
 
 def decode(response) -> list[dict]:
     return mapbox_vector_tile.decode(response.content)["comuni"]["features"]
-
-
-def test_tile_bounds_are_the_web_mercator_tile_in_lon_lat():
-    west, south, east, north = tile_bounds(1, 1, 0)
-    assert (west, east) == (0.0, 180.0)
-    assert south == pytest.approx(0.0, abs=1e-9)
-    assert north == pytest.approx(85.0511287798, abs=1e-9)
 
 
 def test_milano_tile_holds_milano_with_its_popup_attributes(client, territorio):
@@ -111,15 +102,3 @@ def test_tilejson_describes_the_tiles(client, territorio):
     assert document["minzoom"] == 8
     assert document["vector_layers"][0]["id"] == "comuni"
     assert document["vector_layers"][0]["fields"]["name"] == "Comune"
-
-
-def test_tile_bounds_with_margin_match_postgis_tile_envelope(db):
-    # Reference: SELECT ST_Extent(ST_Transform(ST_TileEnvelope(10, 538, 366,
-    #   margin => 64.0 / 4096), 4326))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Transform("
-            "ST_TileEnvelope(10, 538, 366, margin => 64.0 / 4096), 4326) AS e) AS t"
-        )
-        expected = cursor.fetchone()
-    assert tile_bounds(10, 538, 366, margin=64 / 4096) == pytest.approx(expected, abs=1e-9)

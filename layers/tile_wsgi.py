@@ -1,0 +1,165 @@
+"""A WSGI shortcut for plain tile requests, in front of Django.
+
+A map view asks for dozens of tiles, nearly all of them already cached. Django's request cycle
+(request object, ten middleware, URL resolver) costs more than sending a cached tile or
+building a small one, so :class:`TileShortcut` answers ``GET``/``HEAD
+/tiles/{layer}/{z}/{x}/{y}.pbf`` *without a query string* itself — the same bytes, status and
+validators as :func:`layers.tiles.tile`, the security headers Django's middleware would add —
+and hands everything else to Django unchanged: filters, bad coordinates, unknown layers, hosts
+outside ``ALLOWED_HOSTS``, plain HTTP when ``SECURE_SSL_REDIRECT`` is on, and any error (Django
+then answers it, and logs it, as usual). It sends ``request_started``/``request_finished``,
+so database connections are opened, checked and recycled as for any request.
+
+Not done here, on purpose: ``Content-Language`` and ``Vary: Accept-Language`` (tiles are the
+same in every language, and caches should keep one copy).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable
+from http import HTTPStatus
+
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest
+from django.core.signals import request_finished, request_started, setting_changed
+
+from layers.http import etag_for, is_current, validator_headers
+from layers.registry import registry
+from layers.tiles import MVT_TYPE, tile_coordinates, tile_data
+from layers.versions import layer_version, memory_version
+from remix.errors import UserInputError
+
+__all__ = ["TileShortcut"]
+
+logger = logging.getLogger(__name__)
+
+PLAIN_TILE = re.compile(r"/tiles/([^/]+)/([^/]+)/([^/]+)/([^/.]+)\.pbf")
+# Hosts already checked against ALLOWED_HOSTS (positive answers only, bounded).
+MAX_HOSTS = 64
+
+Answer = tuple[str, list[tuple[str, str]], bytes]
+
+
+STATUS = {code: f"{code} {HTTPStatus(code).phrase}" for code in (200, 204, 304)}
+
+
+class TileShortcut:
+    """WSGI middleware: plain tiles answered here, everything else by ``app``.
+
+    First from memory alone (no database, no request signals): the versions the process
+    listens to and its in-memory tiles. A tile held for the layer's current version proves
+    the layer available, so availability isn't checked there. Then, when that falls short,
+    as a request: Django's request signals around version query, caches and PostGIS.
+    """
+
+    def __init__(self, app: Callable) -> None:
+        self.app = app
+        self._hosts: set[tuple[str | None, str | None]] = set()
+        self._headers: dict[bool, list[tuple[str, str]]] = {}
+        setting_changed.connect(self._settings_changed, weak=False)
+
+    def _settings_changed(self, **kwargs) -> None:
+        self._hosts.clear()
+        self._headers.clear()
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD")
+        match = None
+        if method in ("GET", "HEAD") and not environ.get("QUERY_STRING"):
+            match = PLAIN_TILE.fullmatch(environ.get("PATH_INFO", ""))
+        if match is None:
+            return self.app(environ, start_response)
+        try:
+            answer = self._answer(environ, *match.groups(), memory_only=True)
+            if answer is None:
+                request_started.send(sender=self.__class__, environ=environ)
+                try:
+                    answer = self._answer(environ, *match.groups(), memory_only=False)
+                finally:
+                    request_finished.send(sender=self.__class__)
+        except Exception:  # Django answers (and logs) whatever went wrong here
+            logger.exception("Tile shortcut failed on %s; Django answers it.", match.group(0))
+            answer = None
+        if answer is None:
+            return self.app(environ, start_response)
+        status, headers, body = answer
+        start_response(status, headers)
+        return [b""] if method == "HEAD" else [body]
+
+    def _answer(
+        self, environ: dict, layer_id: str, z: str, x: str, y: str, *, memory_only: bool
+    ) -> Answer | None:
+        layer = (registry.get_declared if memory_only else registry.get)(layer_id)
+        if layer is None or not self._host_allowed(environ):
+            return None
+        try:
+            z, x, y = tile_coordinates(z, x, y)
+        except UserInputError:
+            return None
+        secure = self._is_secure(environ)
+        if settings.SECURE_SSL_REDIRECT and not secure:
+            return None
+        version = memory_version(layer) if memory_only else layer_version(layer)
+        if version is None:
+            return None
+        etag = etag_for(version, "", f"{z}/{x}/{y}")
+        headers = validator_headers(etag, version)
+        if (security := self._headers.get(secure)) is None:
+            security = self._headers[secure] = self._security_headers(secure)
+        headers.extend(security)
+        if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+        if_modified_since = environ.get("HTTP_IF_MODIFIED_SINCE")
+        if is_current(if_none_match, if_modified_since, etag, version):
+            return STATUS[304], [*headers, ("Content-Length", "0")], b""
+        data = tile_data(layer, version, z, x, y, memory_only=memory_only)
+        if data is None:
+            return None
+        headers.extend((("Content-Type", MVT_TYPE), ("Content-Length", str(len(data)))))
+        return STATUS[200 if data else 204], headers, data
+
+    def _host_allowed(self, environ: dict) -> bool:
+        """Whether Django would accept the request's host (checked once per host)."""
+        key = (environ.get("HTTP_HOST"), environ.get("HTTP_X_FORWARDED_HOST"))
+        if key in self._hosts:
+            return True
+        try:
+            WSGIRequest(environ).get_host()
+        except DisallowedHost:
+            return False
+        if len(self._hosts) < MAX_HOSTS:
+            self._hosts.add(key)
+        return True
+
+    @staticmethod
+    def _is_secure(environ: dict) -> bool:
+        """HTTPS, as Django's ``request.is_secure()`` decides it."""
+        if settings.SECURE_PROXY_SSL_HEADER:
+            header, secure_value = settings.SECURE_PROXY_SSL_HEADER
+            value = environ.get(header)
+            if value is not None:
+                return value.split(",", 1)[0].strip() == secure_value
+        return environ.get("wsgi.url_scheme") == "https"
+
+    @staticmethod
+    def _security_headers(secure: bool) -> list[tuple[str, str]]:
+        """What SecurityMiddleware and XFrameOptionsMiddleware add to every response."""
+        headers = []
+        if secure and settings.SECURE_HSTS_SECONDS:
+            value = f"max-age={settings.SECURE_HSTS_SECONDS}"
+            if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
+                value += "; includeSubDomains"
+            if settings.SECURE_HSTS_PRELOAD:
+                value += "; preload"
+            headers.append(("Strict-Transport-Security", value))
+        if settings.SECURE_CONTENT_TYPE_NOSNIFF:
+            headers.append(("X-Content-Type-Options", "nosniff"))
+        if policy := settings.SECURE_REFERRER_POLICY:
+            value = policy if isinstance(policy, str) else ",".join(policy)
+            headers.append(("Referrer-Policy", value))
+        if opener := settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
+            headers.append(("Cross-Origin-Opener-Policy", opener))
+        headers.append(("X-Frame-Options", settings.X_FRAME_OPTIONS.upper()))
+        return headers
