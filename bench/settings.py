@@ -1,6 +1,7 @@
 """Settings of the benchmark servers: the project's settings plus the baseline views.
 
-``BENCH_TILE_CACHE=off`` swaps the tile cache for a dummy one, so every tile request is cold;
+``BENCH_TILE_CACHE=off`` swaps the tile cache for a dummy one and turns the in-memory level off,
+so every tile request is cold;
 ``CONN_MAX_AGE`` (read by remix.settings) toggles persistent connections.
 """
 
@@ -14,6 +15,7 @@ ROOT_URLCONF = "bench.urls"
 INSTALLED_APPS = [*INSTALLED_APPS]
 if os.environ.get("BENCH_TILE_CACHE", "on") == "off":
     CACHES = {**CACHES, "tiles": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    TILE_MEMORY_CACHE_MB = 0
 else:
     CACHES = {
         **CACHES,
