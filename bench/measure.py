@@ -1,4 +1,4 @@
-"""Measuring tools of the benchmarks: timers, gunicorn servers, wrk and pgbench runs.
+"""Measuring tools of the benchmarks: timers, gunicorn and nginx servers, wrk and pgbench runs.
 
 Everything runs on the loopback; each external run is bounded in time.
 """
@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pwd
 import re
+import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +33,10 @@ __all__ = [
     "best_of",
     "http_get",
     "gunicorn",
+    "NGINX_TEMPLATE",
+    "nginx_binary",
+    "nginx_config",
+    "nginx",
     "wrk_rps",
     "pgbench_tps",
     "tile_xy",
@@ -103,6 +111,95 @@ def gunicorn(port: int, workers: int = 2, **env: str) -> Iterator[str]:
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
+
+
+# The deployed front: the same template docker-compose.yml gives the official nginx image.
+NGINX_TEMPLATE = ROOT / "deploy" / "nginx" / "remix.conf.template"
+TILE_CACHE_SECONDS = 5
+
+# What the official image's nginx.conf provides around conf.d/, with every path in a private
+# prefix, so that nginx runs as the current user; as root, its workers stay root too.
+_NGINX_MAIN = """\
+{user}worker_processes auto;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    default_type application/octet-stream;
+    access_log {prefix}/access.log;
+    client_body_temp_path {prefix}/client_body;
+    proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+    include {prefix}/remix.conf;
+}}
+"""
+
+
+def nginx_binary() -> str | None:
+    """The nginx executable, or None (Debian puts it in /usr/sbin, often not on PATH)."""
+    path = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/usr/local/sbin"])
+    return shutil.which("nginx", path=path)
+
+
+def nginx_config(template: str, values: Mapping[str, str]) -> str:
+    """The template with each ``${NAME}`` replaced by ``values[NAME]``, as envsubst does;
+    KeyError naming a variable the template uses and ``values`` lacks."""
+    return re.sub(r"\$\{([A-Z_][A-Z0-9_]*)\}", lambda m: values[m.group(1)], template)
+
+
+def _nginx_files(prefix: str, upstream_url: str, port: int, cache_seconds: int) -> str:
+    """Write nginx.conf and the rendered remix.conf into ``prefix``; the nginx.conf path."""
+    values = {
+        "REMIX_NGINX_LISTEN": f"127.0.0.1:{port}",
+        "REMIX_UPSTREAM": urllib.parse.urlsplit(upstream_url).netloc,
+        "REMIX_TILE_CACHE_DIR": f"{prefix}/tiles",
+        "REMIX_TILE_CACHE_SECONDS": str(cache_seconds),
+    }
+    Path(prefix, "remix.conf").write_text(nginx_config(NGINX_TEMPLATE.read_text(), values))
+    user = f"user {pwd.getpwuid(os.geteuid()).pw_name};\n" if os.geteuid() == 0 else ""
+    main = Path(prefix, "nginx.conf")
+    main.write_text(_NGINX_MAIN.format(prefix=prefix, user=user))
+    return str(main)
+
+
+@contextlib.contextmanager
+def nginx(
+    upstream_url: str, port: int, *, cache_seconds: int = TILE_CACHE_SECONDS
+) -> Iterator[str]:
+    """nginx with the deployed configuration on 127.0.0.1:port in front of ``upstream_url``,
+    run as the current user from a temporary prefix (stopped and removed on exit); yields its
+    URL. RuntimeError with nginx's error log when it does not start."""
+    binary = nginx_binary()
+    if binary is None:
+        raise RuntimeError("nginx is not installed (Debian: apt-get install nginx-light)")
+    with tempfile.TemporaryDirectory(prefix="remix-nginx-") as prefix:
+        conf = _nginx_files(prefix, upstream_url, port, cache_seconds)
+        error_log = Path(prefix, "error.log")
+        process = subprocess.Popen(
+            [binary, "-p", prefix, "-e", str(error_log), "-c", conf, "-g", "daemon off;"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            _wait_for_port(port, process, error_log)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
+
+
+def _wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
+    """Return once 127.0.0.1:port accepts connections (at most ~10 s); RuntimeError with the
+    server's log when the process exits or the time is up."""
+    for _ in range(100):
+        if process.poll() is not None:
+            break
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+            return
+        time.sleep(0.1)
+    text = log.read_text() if log.exists() else ""
+    raise RuntimeError(f"nginx did not start on port {port}:\n{text}")
 
 
 def wrk_rps(url: str, seconds: int = WRK_SECONDS) -> float:

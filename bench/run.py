@@ -2,7 +2,8 @@
 
 For each size the synthetic load layer is regenerated (``bench_load``) and, in the same run,
 the engine is measured against its baselines: the raw PostGIS SQL building the same
-documents, a plain DRF-GIS list view, django-vectortiles, and pgbench on the tile SQL. It prints
+documents, a plain DRF-GIS list view, django-vectortiles, and pgbench on the tile SQL (tiles also
+through nginx, as deployed: deploy/nginx/remix.conf.template). It prints
 markdown tables of ratios (see bench/RESULTS.md). Never part of the test suite.
 """
 
@@ -46,6 +47,7 @@ from bench.measure import (  # noqa: E402
     best_of,
     gunicorn,
     http_get,
+    nginx,
     pgbench_tps,
     tile_xy,
     timed,
@@ -167,14 +169,19 @@ def measure_tile_latency(results: dict) -> None:
 
 
 def measure_throughput(cold: str, warm: str, results: dict) -> None:
+    """Tiles per second over HTTP: cold and warm gunicorn, and the deployed stack (nginx, its
+    tile cache revalidated every few seconds, in front of the warm gunicorn), against pgbench."""
     has_vt = vectortiles_view() is not None
-    for name, (z, x, y) in tiles().items():
-        path = f"/tiles/{LOAD_LAYER_ID}/{z}/{x}/{y}.pbf"
-        results[f"{name}_pgbench_tps"] = pgbench_tps(baseline_sql.tile_sql(z, x, y))
-        results[f"{name}_cold_rps"] = wrk_rps(cold + path)
-        results[f"{name}_warm_rps"] = wrk_rps(warm + path)
-        if has_vt:
-            results[f"{name}_vt_rps"] = wrk_rps(f"{cold}/bench/vt/{z}/{x}/{y}.pbf")
+    with nginx(warm, PORT + 3) as front:
+        for name, (z, x, y) in tiles().items():
+            path = f"/tiles/{LOAD_LAYER_ID}/{z}/{x}/{y}.pbf"
+            results[f"{name}_pgbench_tps"] = pgbench_tps(baseline_sql.tile_sql(z, x, y))
+            results[f"{name}_cold_rps"] = wrk_rps(cold + path)
+            results[f"{name}_warm_rps"] = wrk_rps(warm + path)
+            http_get(front + path)  # prime nginx's cache
+            results[f"{name}_nginx_rps"] = wrk_rps(front + path)
+            if has_vt:
+                results[f"{name}_vt_rps"] = wrk_rps(f"{cold}/bench/vt/{z}/{x}/{y}.pbf")
     z, x, y = tiles()["medium"]
     results["medium_pgbench_simple_tps"] = pgbench_tps(
         baseline_sql.tile_sql(z, x, y), mode="simple"

@@ -50,7 +50,20 @@ debian_packages() {
   log "installing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
+  no_service_starts
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Some packages start a system service when installed: nginx on port 80 (which fails, failing
+# the install, where port 80 or IPv6 is unavailable), PostgreSQL its "main" cluster. Remix runs
+# its own instances, so, unless the machine has its own policy, forbid those starts for the
+# duration of the install with Debian's switch for this, policy-rc.d (see invoke-rc.d(8)).
+no_service_starts() {
+  local policy=/usr/sbin/policy-rc.d
+  [ -e "$policy" ] && return 0
+  printf '#!/bin/sh\n# Written by Remix scripts/bootstrap.sh for one install.\nexit 101\n' >"$policy"
+  chmod 755 "$policy"
+  trap 'rm -f "'"$policy"'"' EXIT
 }
 
 python_packages() {
