@@ -131,13 +131,14 @@ def report(runs: list[dict], *, full_at: int, started: datetime, machine: str, h
         f"Benchmark of {started:%Y-%m-%d %H:%M} UTC on {machine}.",
         f"Engine GeoJSON vs raw SQL document: {same}.",
         "",
-        "### Engine vs baselines (feeds over HTTP; tile latencies in process, median of 7)",
+        "### Engine vs baselines (feeds over HTTP; tile latencies in process through the WSGI "
+        "application, median of 7)",
         head,
         *_feed_rows(r),
         *_tile_rows(r, has_vt),
         "",
         "### Throughput over HTTP (gunicorn sync workers, alone or behind nginx as deployed; wrk 2 "
-        "threads × 8 connections, pgbench 8 clients)",
+        "threads × 8 connections, pgbench 8 clients; medians of rounds run in turn)",
         head,
         *_throughput_rows(r, has_vt),
         "",

@@ -62,6 +62,7 @@ TILE_CLASSES = {"tiny": 16, "medium": 13, "heavy": 10}
 PORT = int(os.environ.get("BENCH_PORT", "18480"))
 IDENTITY = {"Accept-Encoding": "identity"}
 REPEAT = 7
+THROUGHPUT_ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 DRF_MAX = 100_000
 
@@ -170,18 +171,27 @@ def measure_tile_latency(results: dict) -> None:
 
 def measure_throughput(cold: str, warm: str, results: dict) -> None:
     """Tiles per second over HTTP: cold and warm gunicorn, and the deployed stack (nginx, its
-    tile cache revalidated every few seconds, in front of the warm gunicorn), against pgbench."""
+    tile cache revalidated every few seconds, in front of the warm gunicorn), against pgbench.
+
+    Runs alternate round-robin (``THROUGHPUT_ROUNDS`` rounds, medians), so that a change of
+    load on a shared machine hits the engine and its baseline alike."""
     has_vt = vectortiles_view() is not None
     with nginx(warm, PORT + 3) as front:
         for name, (z, x, y) in tiles().items():
             path = f"/tiles/{LOAD_LAYER_ID}/{z}/{x}/{y}.pbf"
-            results[f"{name}_pgbench_tps"] = pgbench_tps(baseline_sql.tile_sql(z, x, y))
-            results[f"{name}_cold_rps"] = wrk_rps(cold + path)
-            results[f"{name}_warm_rps"] = wrk_rps(warm + path)
-            http_get(front + path)  # prime nginx's cache
-            results[f"{name}_nginx_rps"] = wrk_rps(front + path)
+            sql = baseline_sql.tile_sql(z, x, y)
+            http_get(warm + path)  # prime the engine's cache
+            http_get(front + path)  # and nginx's
+            actions = {
+                "pgbench_tps": lambda s=sql: pgbench_tps(s),
+                "cold_rps": lambda p=path: wrk_rps(cold + p),
+                "warm_rps": lambda p=path: wrk_rps(warm + p),
+                "nginx_rps": lambda p=path: wrk_rps(front + p),
+            }
             if has_vt:
-                results[f"{name}_vt_rps"] = wrk_rps(f"{cold}/bench/vt/{z}/{x}/{y}.pbf")
+                actions["vt_rps"] = lambda t=f"{z}/{x}/{y}": wrk_rps(f"{cold}/bench/vt/{t}.pbf")
+            for key, value in interleaved(actions, repeat=THROUGHPUT_ROUNDS).items():
+                results[f"{name}_{key}"] = value
     z, x, y = tiles()["medium"]
     results["medium_pgbench_simple_tps"] = pgbench_tps(
         baseline_sql.tile_sql(z, x, y), mode="simple"

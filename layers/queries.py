@@ -12,9 +12,10 @@ from collections.abc import Iterator
 
 import psycopg
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import F, IntegerField, QuerySet
 
+from layers import pgprepared
 from layers.registry import Layer, resolve_lookup
 from layers.srid import STORAGE_SRID, WEB_MERCATOR_SRID
 
@@ -132,21 +133,25 @@ def tile_bytes(layer: Layer, statement: tuple[str, list], z: int, x: int, y: int
     """The encoded MVT of tile z/x/y (empty bytes when no feature reaches the tile).
 
     ``statement`` is :func:`tile_sql`'s. It runs as a server-side prepared statement on the
-    request's connection (parsed and planned once per connection; the planner sees the real
-    tile as a custom plan), unless ``TILE_PREPARED_STATEMENTS`` is off (e.g. behind a
-    transaction-pooling PgBouncer older than 1.21).
+    request's connection (parsed once per connection; the planner still sees each tile's
+    values), through libpq directly (:mod:`layers.pgprepared`) unless Django instruments the
+    connection (then through its cursor wrapper, so that query logs and execute wrappers see
+    it). ``TILE_PREPARED_STATEMENTS`` off (e.g. behind a transaction-pooling PgBouncer older
+    than 1.21): an ordinary statement each time.
     """
     sql, inner_params = statement
     params = tile_params(layer, inner_params, z, x, y)
-    connection.ensure_connection()
-    raw = connection.connection
-    cursor_class = _PreparedCursor if settings.TILE_PREPARED_STATEMENTS else psycopg.Cursor
+    prepare = settings.TILE_PREPARED_STATEMENTS
+    db = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: one thread-local lookup
+    if prepare and pgprepared.can_run(db, params):
+        value = pgprepared.fetch_value(db, sql, params)
+        return bytes(value) if value is not None else b""
+    db.ensure_connection()
+    raw = db.connection
     if raw.prepare_threshold is None:
         raw.prepare_threshold = NEVER_AUTOMATICALLY  # explicit prepare=True only
-    # Django's wrapper: its error translation, execute wrappers and query log (tests count).
-    cursor = cursor_class(raw)
-    make = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
-    with make(cursor) as wrapped:
+    cursor = (_PreparedCursor if prepare else psycopg.Cursor)(raw)
+    with (db.make_debug_cursor if db.queries_logged else db.make_cursor)(cursor) as wrapped:
         wrapped.execute(sql, params)
         row = wrapped.fetchone()
     return bytes(row[0]) if row and row[0] is not None else b""
@@ -156,7 +161,7 @@ class _PreparedCursor(psycopg.Cursor):
     """A server-side binding cursor whose statements are prepared at their first run."""
 
     def execute(self, query, params=None, *, prepare=None, binary=None):
-        return super().execute(query, params, prepare=prepare is not False, binary=binary)
+        return super().execute(query, params, prepare=prepare is not False, binary=True)
 
 
 def export_rows(layer: Layer, queryset: QuerySet) -> Iterator[list[tuple]]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from http import HTTPStatus
 
 from django.conf import settings
@@ -27,9 +28,9 @@ from django.core.handlers.wsgi import WSGIRequest
 from django.core.signals import request_finished, request_started, setting_changed
 
 from layers.http import etag_for, is_current, validator_headers
-from layers.registry import registry
+from layers.registry import Layer, registry
 from layers.tiles import MVT_TYPE, tile_coordinates, tile_data
-from layers.versions import layer_version, memory_version
+from layers.versions import LayerVersion, layer_version, memory_version
 from remix.errors import UserInputError
 
 __all__ = ["TileShortcut"]
@@ -41,6 +42,15 @@ PLAIN_TILE = re.compile(r"/tiles/([^/]+)/([^/]+)/([^/]+)/([^/.]+)\.pbf")
 MAX_HOSTS = 64
 
 Answer = tuple[str, list[tuple[str, str]], bytes]
+
+
+@dataclass(slots=True)
+class _Tile:
+    layer: Layer
+    z: int
+    x: int
+    y: int
+    secure: bool
 
 
 STATUS = {code: f"{code} {HTTPStatus(code).phrase}" for code in (200, 204, 304)}
@@ -73,13 +83,15 @@ class TileShortcut:
         if match is None:
             return self.app(environ, start_response)
         try:
-            answer = self._answer(environ, *match.groups(), memory_only=True)
-            if answer is None:
-                request_started.send(sender=self.__class__, environ=environ)
-                try:
-                    answer = self._answer(environ, *match.groups(), memory_only=False)
-                finally:
-                    request_finished.send(sender=self.__class__)
+            answer = None
+            if (tile := self._tile(environ, *match.groups())) is not None:
+                answer = self._from_memory(environ, tile)
+                if answer is None:
+                    request_started.send(sender=self.__class__, environ=environ)
+                    try:
+                        answer = self._from_database(environ, tile)
+                    finally:
+                        request_finished.send(sender=self.__class__)
         except Exception:  # Django answers (and logs) whatever went wrong here
             logger.exception("Tile shortcut failed on %s; Django answers it.", match.group(0))
             answer = None
@@ -89,10 +101,9 @@ class TileShortcut:
         start_response(status, headers)
         return [b""] if method == "HEAD" else [body]
 
-    def _answer(
-        self, environ: dict, layer_id: str, z: str, x: str, y: str, *, memory_only: bool
-    ) -> Answer | None:
-        layer = (registry.get_declared if memory_only else registry.get)(layer_id)
+    def _tile(self, environ: dict, layer_id: str, z: str, x: str, y: str) -> _Tile | None:
+        """The tile asked for, if this shortcut may answer it (reads no database)."""
+        layer = registry.get_declared(layer_id)
         if layer is None or not self._host_allowed(environ):
             return None
         try:
@@ -102,19 +113,34 @@ class TileShortcut:
         secure = self._is_secure(environ)
         if settings.SECURE_SSL_REDIRECT and not secure:
             return None
-        version = memory_version(layer) if memory_only else layer_version(layer)
+        return _Tile(layer, z, x, y, secure)
+
+    def _from_memory(self, environ: dict, tile: _Tile) -> Answer | None:
+        """The answer from this process's memory alone, or None."""
+        version = memory_version(tile.layer)
         if version is None:
             return None
-        etag = etag_for(version, "", f"{z}/{x}/{y}")
+        return self._respond(environ, tile, version, memory_only=True)
+
+    def _from_database(self, environ: dict, tile: _Tile) -> Answer | None:
+        """The answer through the version table, the caches and PostGIS (inside a request)."""
+        if not tile.layer.is_available():
+            return None
+        return self._respond(environ, tile, layer_version(tile.layer), memory_only=False)
+
+    def _respond(
+        self, environ: dict, tile: _Tile, version: LayerVersion, *, memory_only: bool
+    ) -> Answer | None:
+        etag = etag_for(version, "", f"{tile.z}/{tile.x}/{tile.y}")
         headers = validator_headers(etag, version)
-        if (security := self._headers.get(secure)) is None:
-            security = self._headers[secure] = self._security_headers(secure)
+        if (security := self._headers.get(tile.secure)) is None:
+            security = self._headers[tile.secure] = self._security_headers(tile.secure)
         headers.extend(security)
         if_none_match = environ.get("HTTP_IF_NONE_MATCH")
         if_modified_since = environ.get("HTTP_IF_MODIFIED_SINCE")
         if is_current(if_none_match, if_modified_since, etag, version):
             return STATUS[304], [*headers, ("Content-Length", "0")], b""
-        data = tile_data(layer, version, z, x, y, memory_only=memory_only)
+        data = tile_data(tile.layer, version, tile.z, tile.x, tile.y, memory_only=memory_only)
         if data is None:
             return None
         headers.extend((("Content-Type", MVT_TYPE), ("Content-Length", str(len(data)))))

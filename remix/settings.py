@@ -108,8 +108,11 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # PostgreSQL's JIT compiles the big tile and feed queries (their estimated cost crosses
 # jit_*_above_cost) for 0.5-1.5 s, more than running them: off, as measured in bench/RESULTS.md.
+# Prepared tile statements get a plan for their own tile every time: a generic plan, chosen
+# after five runs, cannot tell a 1 kB tile from a 1.6 MB one (and made the heavy ones ~1.6×
+# slower). Only prepared statements (the tiles') are concerned.
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = env.str(
-    "PG_OPTIONS", default="-c jit=off"
+    "PG_OPTIONS", default="-c jit=off -c plan_cache_mode=force_custom_plan"
 )
 
 # GDAL < 3.9 (Debian 12 ships 3.6) cannot block file/network access from spatial reference

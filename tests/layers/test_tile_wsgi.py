@@ -241,3 +241,16 @@ def test_prepared_statements_can_be_turned_off(parcels, settings):
     connection.close()  # a fresh session, with no statement prepared
     assert "Particella 1" in names_in(wsgi_get(parcel_tile()))
     assert prepared_tile_statements() == 0
+
+
+def test_a_session_that_lost_the_statement_prepares_it_again(parcels):
+    path = parcel_tile()
+    first = wsgi_get(path)
+    tile_cache_clear()
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # as a pooler's DISCARD ALL would
+    assert prepared_tile_statements() == 0
+    again = wsgi_get(path)
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert prepared_tile_statements() == 1
