@@ -198,14 +198,15 @@ def measure_throughput(cold: str, warm: str, results: dict) -> None:
     )
 
 
-def measure_settings(warm: str, results: dict) -> None:
-    """Persistent connections (warm tiles) and parallel query (heavy tile SQL)."""
-    z, x, y = tiles()["medium"]
+def measure_settings(cold: str, results: dict) -> None:
+    """Persistent connections (cold tiny tiles: a warm tile reads no database), parallel
+    query and JIT (heavy tile SQL)."""
+    z, x, y = tiles()["tiny"]
     path = f"/tiles/{LOAD_LAYER_ID}/{z}/{x}/{y}.pbf"
-    with gunicorn(PORT + 2, WORKERS, CONN_MAX_AGE="0", BENCH_TILE_CACHE="on") as no_persistent:
+    with gunicorn(PORT + 2, WORKERS, CONN_MAX_AGE="0", BENCH_TILE_CACHE="off") as no_persistent:
         http_get(no_persistent + path)
-        results["conn0_warm_rps"] = wrk_rps(no_persistent + path)
-    results["conn60_warm_rps"] = results.get("medium_warm_rps") or wrk_rps(warm + path)
+        results["conn0_cold_rps"] = wrk_rps(no_persistent + path)
+    results["conn60_cold_rps"] = results.get("tiny_cold_rps") or wrk_rps(cold + path)
     sql = baseline_sql.tile_sql(*tiles()["heavy"])
     for key, setting in (("parallel2", "max_parallel_workers_per_gather = 2"),
                          ("parallel0", "max_parallel_workers_per_gather = 0"),
@@ -240,7 +241,7 @@ def run_size(count: int, *, full: bool) -> dict:
         measure_tile_latency(results)
         if full:
             measure_throughput(cold, warm, results)
-            measure_settings(warm, results)
+            measure_settings(cold, results)
     if full:
         measure_memory(results)
     return results

@@ -11,8 +11,9 @@ Only outside transactions (a statement that fails there aborts the transaction, 
 may DEALLOCATE a session's statements), and for parameters whose text form is unambiguous (str,
 int, float, bool, None): callers fall back to a cursor otherwise, and whenever Django
 instruments the connection (query log, execute wrappers). A session that lost the statement
-(DEALLOCATE, DISCARD) gets it prepared again. Errors are psycopg's and Django's usual ones
-(``connection.wrap_database_errors``).
+(DEALLOCATE, DISCARD) gets it prepared again; a connection the server dropped is replaced
+once (instead of Django's per-request health check, a ``SELECT 1``). Errors are psycopg's and
+Django's usual ones (``connection.wrap_database_errors``).
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ _PLACEHOLDER = re.compile(r"%%|%s")
 _TEXT_TYPES = (str, int, float, bool, type(None))
 # Statement names already prepared on each psycopg connection (gone with the connection).
 _prepared: weakref.WeakKeyDictionary[psycopg.Connection, set[bytes]] = weakref.WeakKeyDictionary()
-# "prepared statement does not exist": someone ran DEALLOCATE/DISCARD on the session.
-UNDEFINED_STATEMENT = "26000"
+# Statements kept prepared per session at most (each holds server memory); more run unnamed.
+MAX_PREPARED = 64
 
 
 def can_run(db: BaseDatabaseWrapper, params: list) -> bool:
@@ -51,7 +52,10 @@ def fetch_value(db: BaseDatabaseWrapper, sql: str, params: list) -> bytes | None
     None when there is no row or the value is NULL."""
     db.ensure_connection()
     raw: psycopg.Connection = db.connection
-    if raw.pgconn.transaction_status != pq.TransactionStatus.IDLE:
+    if raw.pgconn.transaction_status in (
+        pq.TransactionStatus.INTRANS,
+        pq.TransactionStatus.INERROR,
+    ):
         raise RuntimeError("fetch_value runs outside transactions only (see can_run).")
     name = b"remix_" + hashlib.sha1(sql.encode(), usedforsecurity=False).hexdigest()[:24].encode()
     values = [_text(p) for p in params]
@@ -61,6 +65,15 @@ def fetch_value(db: BaseDatabaseWrapper, sql: str, params: list) -> bytes | None
         except errors.InvalidSqlStatementName:
             _prepared.pop(raw, None)  # the session forgot them: prepare again, once
             result = _execute(raw, name, sql, values)
+        except psycopg.Error:
+            if raw.pgconn.status == pq.ConnStatus.OK:
+                raise
+            # The server dropped a kept connection (restart, idle timeout): what Django's
+            # health check would have found; one new connection, once.
+            db.close()
+            db.ensure_connection()
+            raw = db.connection
+            result = _execute(raw, name, sql, values)
     if result.ntuples == 0:
         return None
     return result.get_value(0, 0)
@@ -69,10 +82,14 @@ def fetch_value(db: BaseDatabaseWrapper, sql: str, params: list) -> bytes | None
 def _execute(raw: psycopg.Connection, name: bytes, sql: str, values: list) -> pq.abc.PGresult:
     pgconn = raw.pgconn
     names = _prepared.setdefault(raw, set())
-    if name not in names:
+    if name in names:
+        result = pgconn.exec_prepared(name, values, result_format=pq.Format.BINARY)
+    elif len(names) < MAX_PREPARED:
         _check(raw, pgconn.prepare(name, _numbered(sql).encode()), pq.ExecStatus.COMMAND_OK)
         names.add(name)
-    result = pgconn.exec_prepared(name, values, result_format=pq.Format.BINARY)
+        result = pgconn.exec_prepared(name, values, result_format=pq.Format.BINARY)
+    else:  # enough kept on this session (filters make statements of many shapes): run it once
+        result = pgconn.exec_params(_numbered(sql).encode(), values, result_format=pq.Format.BINARY)
     _check(raw, result, pq.ExecStatus.TUPLES_OK)
     return result
 

@@ -51,6 +51,7 @@ class _Tile:
     x: int
     y: int
     secure: bool
+    version: LayerVersion | None = None  # as the memory pass found it
 
 
 STATUS = {code: f"{code} {HTTPStatus(code).phrase}" for code in (200, 204, 304)}
@@ -117,7 +118,7 @@ class TileShortcut:
 
     def _from_memory(self, environ: dict, tile: _Tile) -> Answer | None:
         """The answer from this process's memory alone, or None."""
-        version = memory_version(tile.layer)
+        tile.version = version = memory_version(tile.layer)
         if version is None:
             return None
         return self._respond(environ, tile, version, memory_only=True)
@@ -126,7 +127,8 @@ class TileShortcut:
         """The answer through the version table, the caches and PostGIS (inside a request)."""
         if not tile.layer.is_available():
             return None
-        return self._respond(environ, tile, layer_version(tile.layer), memory_only=False)
+        version = tile.version or layer_version(tile.layer)
+        return self._respond(environ, tile, version, memory_only=False)
 
     def _respond(
         self, environ: dict, tile: _Tile, version: LayerVersion, *, memory_only: bool

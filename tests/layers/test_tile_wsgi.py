@@ -10,6 +10,7 @@ import io
 import sys
 
 import mapbox_vector_tile
+import psycopg
 import pytest
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
@@ -254,3 +255,41 @@ def test_a_session_that_lost_the_statement_prepares_it_again(parcels):
     assert again.status_code == 200
     assert again.content == first.content
     assert prepared_tile_statements() == 1
+
+
+def test_filtered_tiles_are_prepared_up_to_a_bound_then_run_unnamed(parcels, monkeypatch):
+    from layers import pgprepared, queries
+    from layers.registry import registry
+
+    monkeypatch.setattr(pgprepared, "MAX_PREPARED", 1)
+    layer = registry.get("bench-load")
+    statement = queries.tile_sql(layer, layer.get_queryset())
+    other = queries.tile_sql(layer, layer.get_queryset().filter(code__in=["P0000001", "P0000002"]))
+    point = LoadParcel.objects.get(code="P0000001").geom.centroid
+    from bench.measure import tile_xy
+
+    x, y = tile_xy(point.x, point.y, 12)
+    everything = queries.tile_bytes(layer, statement, 12, x, y)
+    two = queries.tile_bytes(layer, other, 12, x, y)  # over the bound: not prepared, still run
+    assert prepared_tile_statements() == 1
+    decoded = mapbox_vector_tile.decode(two)["bench-load"]["features"]
+    assert {f["properties"]["code"] for f in decoded} <= {"P0000001", "P0000002"}
+    assert "P0000001" in {f["properties"]["code"] for f in decoded}
+    assert len(everything) > len(two)
+
+
+def test_a_connection_the_server_dropped_is_replaced(parcels):
+    path = parcel_tile()
+    first = wsgi_get(path)
+    tile_cache_clear()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    with psycopg.connect(**connection.get_connection_params() | {"cursor_factory": None}) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    again = wsgi_get(path)
+    assert again.status_code == 200
+    assert again.content == first.content
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        assert cursor.fetchone()[0] != pid
