@@ -62,7 +62,7 @@ TILE_CLASSES = {"tiny": 16, "medium": 13, "heavy": 10}
 PORT = int(os.environ.get("BENCH_PORT", "18480"))
 IDENTITY = {"Accept-Encoding": "identity"}
 REPEAT = 7
-THROUGHPUT_ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+THROUGHPUT_ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 DRF_MAX = 100_000
 

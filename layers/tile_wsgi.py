@@ -29,7 +29,7 @@ from django.core.signals import request_finished, request_started, setting_chang
 
 from layers.http import etag_for, is_current, validator_headers
 from layers.registry import Layer, registry
-from layers.tiles import MVT_TYPE, tile_coordinates, tile_data
+from layers.tiles import MVT_TYPE, store, tile_coordinates, tile_data
 from layers.versions import LayerVersion, layer_version, memory_version
 from remix.errors import UserInputError
 
@@ -118,6 +118,9 @@ class TileShortcut:
 
     def _from_memory(self, environ: dict, tile: _Tile) -> Answer | None:
         """The answer from this process's memory alone, or None."""
+        conditional = "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ
+        if not (store.has_memory or conditional):
+            return None  # nothing to find in memory
         tile.version = version = memory_version(tile.layer)
         if version is None:
             return None

@@ -75,6 +75,11 @@ class TileStore:
             self._configured = True
         return self._memory
 
+    @property
+    def has_memory(self) -> bool:
+        """Whether this process keeps tiles in memory (``TILE_MEMORY_CACHE_MB`` > 0)."""
+        return self._lru() is not None
+
     def get_memory(self, key: str) -> bytes | None:
         """The tile if this process holds it (no disk, no database)."""
         memory = self._lru()

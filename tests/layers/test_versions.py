@@ -188,7 +188,9 @@ def test_memory_version_is_the_table_s_and_follows_a_committed_change(transactio
             assert memory_version(layer) is None
             assert layer_version(layer) == before
         LoadParcel.objects.filter(code="P0000001").update(name="Altra")
-        after = memory_version(layer)
+        deadline = time.monotonic() + 5  # the NOTIFY travels asynchronously
+        while (after := memory_version(layer)) == before and time.monotonic() < deadline:
+            time.sleep(0.01)
         assert after.token != before.token
         assert after.last_modified > before.last_modified
         with transaction.atomic():
