@@ -37,6 +37,10 @@ MVT_EXTENT = 4096
 MVT_BUFFER = 64
 # Web Mercator's full width in metres (2 × π × 6 378 137): one tile's width at zoom 0.
 WEB_MERCATOR_WIDTH = 40075016.685578488
+# The Web Mercator world: a tile's buffer is clipped to it, else the margin of an edge tile
+# crosses ±180° and wraps round the globe once in lon/lat.
+_HALF = WEB_MERCATOR_WIDTH / 2
+WORLD_BOX = f"ST_MakeBox2D(ST_Point({-_HALF}, {-_HALF}), ST_Point({_HALF}, {_HALF}))"
 FETCH_ROWS = 2000
 # psycopg prepares a statement after this many runs; Django turns that off (None), which also
 # refuses explicit prepare=True: the tile statements raise it to "never by itself" instead.
@@ -116,8 +120,8 @@ def tile_sql(layer: Layer, queryset: QuerySet) -> tuple[str, list]:
         f"SELECT ST_AsMVTGeom(ST_Simplify(ST_Transform(t.{GEOM}, {WEB_MERCATOR_SRID}), "
         "%s::float8, true), ST_TileEnvelope(%s::int, %s::int, %s::int), "
         f"{MVT_EXTENT}, {MVT_BUFFER}, true) AS geom, t.{ID} AS id{props} FROM ({inner}) AS t "
-        f"WHERE t.{GEOM} && ST_Transform(ST_TileEnvelope(%s::int, %s::int, %s::int, "
-        f"margin => {MVT_BUFFER}.0 / {MVT_EXTENT}), {STORAGE_SRID})"
+        f"WHERE t.{GEOM} && ST_Transform(ST_ClipByBox2D(ST_TileEnvelope(%s::int, %s::int, "
+        f"%s::int, margin => {MVT_BUFFER}.0 / {MVT_EXTENT}), {WORLD_BOX}), {STORAGE_SRID})"
         ") AS q WHERE q.geom IS NOT NULL"
     )
     return sql, list(params)
@@ -146,6 +150,7 @@ def tile_bytes(layer: Layer, statement: tuple[str, list], z: int, x: int, y: int
     if prepare and pgprepared.can_run(db, params):
         value = pgprepared.fetch_value(db, sql, params)
         return bytes(value) if value is not None else b""
+    db.close_if_health_check_failed()
     db.ensure_connection()
     raw = db.connection
     if raw.prepare_threshold is None:

@@ -23,7 +23,7 @@ from django.db.models import QuerySet
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from layers.http import etag_for, not_modified_response, set_validators
 from layers.params import filter_key, filtered_queryset, layer_or_404, publishing_view
@@ -52,12 +52,20 @@ def tile_coordinates(z: str, x: str, y: str) -> tuple[int, int, int]:
     """The integer z/x/y of a tile path; UserInputError naming the coordinate out of range."""
 
     def number(name: str, text: str, high: int) -> int:
-        if not text.isdigit() or len(text) > 8 or not 0 <= int(text) <= high:
+        if not (text.isascii() and text.isdigit()) or len(text) > 8 or not 0 <= int(text) <= high:
             raise UserInputError(BAD_TILE.format(name=name, max_z=MAX_ZOOM), field=name)
         return int(text)
 
     zoom = number("z", z, MAX_ZOOM)
     return zoom, number("x", x, 2**zoom - 1), number("y", y, 2**zoom - 1)
+
+
+# What an entry costs besides its bytes (key, bookkeeping): empty tiles count too.
+ENTRY_OVERHEAD = 256
+
+
+def _entry_size(data: bytes) -> int:
+    return len(data) + ENTRY_OVERHEAD
 
 
 class TileStore:
@@ -71,7 +79,7 @@ class TileStore:
     def _lru(self) -> LRUCache | None:
         if not self._configured:
             size = settings.TILE_MEMORY_CACHE_MB * 2**20
-            self._memory = LRUCache(maxsize=size, getsizeof=len) if size > 0 else None
+            self._memory = LRUCache(maxsize=size, getsizeof=_entry_size) if size > 0 else None
             self._configured = True
         return self._memory
 
@@ -105,7 +113,7 @@ class TileStore:
         self._remember(self._lru(), key, data)
 
     def _remember(self, memory: LRUCache | None, key: str, data: bytes) -> None:
-        if memory is not None and len(data) <= memory.maxsize:
+        if memory is not None and _entry_size(data) <= memory.maxsize:
             with self._lock:
                 memory[key] = data
 
@@ -174,7 +182,7 @@ def tile_data(
     return data
 
 
-@require_GET
+@require_safe
 @publishing_view
 def tile(request: HttpRequest, layer_id: str, z: str, x: str, y: str) -> HttpResponse:
     """One MVT tile of the layer (204 when empty), honouring the layer's filters."""

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import psycopg
+from django.conf import settings
 from django.db import connection
 from django.utils.http import http_date
 
@@ -59,6 +60,9 @@ CHANNEL = "remix_data_version"
 LISTENER_NAME = "remix data-version listener"
 # After the listener fails, how long a process reads versions from the table before retrying.
 RETRY_SECONDS = 5.0
+# The copy is re-read at least this often, notice or not (a bound on any missed notice).
+RELOAD_SECONDS = 10.0
+CONNECT_TIMEOUT = 5
 
 # The combined trigger of the first design, dropped on install.
 OLD_TRIGGER_NAME = "layers_data_version"
@@ -144,17 +148,24 @@ class VersionWatcher:
         self._generation = 0
         self._stale = False
         self._retry_at = 0.0
+        self._loaded_at = 0.0
+        self._poller: select.poll | None = None
 
     def rows(self, tables: list[str]) -> tuple[int, list[VersionRow]] | None:
         """The generation of this copy (it grows at every reload) and the (table, version,
-        changed_at) of each of ``tables``, sorted; None when unknown."""
-        with self._lock:
+        changed_at) of each of ``tables``, sorted; None when unknown — also while another
+        thread is (re)connecting or reloading: callers read the table rather than wait."""
+        if not settings.DATA_VERSION_LISTENER or not self._lock.acquire(blocking=False):
+            return None
+        try:
             if not self._fresh():
                 return None
             known = self._rows
             if not all(t in known for t in tables):
                 return None
             return self._generation, [(t, *known[t]) for t in sorted(tables)]
+        finally:
+            self._lock.release()
 
     def stop(self) -> None:
         with self._lock:
@@ -168,7 +179,13 @@ class VersionWatcher:
                 self._conn = None  # inherited through fork(): the parent's socket, not ours
             return self._connect(owner)
         try:
-            if self._stale or select.select([self._conn.fileno()], [], [], 0)[0]:
+            # News on the socket; or, in any case, a periodic re-read: a socket the network
+            # silently dropped, or a pooler that never delivers notices, can't stall us longer.
+            if (
+                self._stale
+                or self._poller.poll(0)
+                or time.monotonic() - self._loaded_at > RELOAD_SECONDS
+            ):
                 self._reload()
         except (psycopg.Error, OSError, ValueError) as error:
             logger.warning("Listener of data versions lost (%s): reading the table.", error)
@@ -183,12 +200,24 @@ class VersionWatcher:
             return False
         params = connection.get_connection_params()
         params.pop("cursor_factory", None)
+        params |= {
+            "autocommit": True,
+            "application_name": LISTENER_NAME,
+            "connect_timeout": CONNECT_TIMEOUT,
+            # Over TCP: find out within a minute that a silent peer is gone.
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+        }
         try:
-            self._conn = psycopg.connect(**params, autocommit=True, application_name=LISTENER_NAME)
+            self._conn = psycopg.connect(**params)
             self._conn.add_notify_handler(self._on_notify)
             self._conn.execute(f"LISTEN {CHANNEL}")
+            self._poller = select.poll()
+            self._poller.register(self._conn.fileno(), select.POLLIN)
             self._reload()
-        except psycopg.Error as error:
+        except Exception as error:  # any failure: read the table, try again later
             logger.warning("Cannot listen for data versions (%s): reading the table.", error)
             self._close()
             self._retry_at = time.monotonic() + RETRY_SECONDS
@@ -208,6 +237,7 @@ class VersionWatcher:
             f"SELECT table_name, version, changed_at FROM {table}"  # noqa: S608
         ).fetchall()
         self._rows = {t: (v, c) for t, v, c in rows}
+        self._loaded_at = time.monotonic()
         self._generation += 1
         self._stale = self._notices != seen
 

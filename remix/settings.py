@@ -225,6 +225,10 @@ CACHES = {
 # poolers that can't keep them, e.g. PgBouncer < 1.21 in transaction mode).
 TILE_MEMORY_CACHE_MB = env.int("TILE_MEMORY_CACHE_MB", default=64)
 TILE_PREPARED_STATEMENTS = env.bool("TILE_PREPARED_STATEMENTS", default=True)
+# Each process keeps the layers' data versions in memory, told of changes by LISTEN/NOTIFY (one
+# extra connection per process). Off behind a pooler that drops notices (PgBouncer in
+# transaction mode): every request then reads the version table.
+DATA_VERSION_LISTENER = env.bool("DATA_VERSION_LISTENER", default=True)
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

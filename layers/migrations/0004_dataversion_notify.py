@@ -1,7 +1,7 @@
 """Announce every data-version change with NOTIFY, so that processes keep versions in memory.
 
 A row trigger on ``layers_dataversion`` itself covers every bump function (0002, 0003): each
-changed row sends ``NOTIFY remix_data_version, '<table>'`` at commit (PostgreSQL folds repeats
+inserted, changed or deleted row (and a TRUNCATE) sends ``NOTIFY remix_data_version`` at commit (PostgreSQL folds repeats
 of one payload within a transaction). :class:`layers.versions.VersionWatcher` listens.
 """
 
@@ -10,17 +10,23 @@ from django.db import migrations
 NOTIFY = """
 CREATE OR REPLACE FUNCTION layers_dataversion_notify() RETURNS trigger AS $$
 BEGIN
-    PERFORM pg_notify('remix_data_version', NEW.table_name);
+    PERFORM pg_notify('remix_data_version', CASE TG_OP
+        WHEN 'DELETE' THEN OLD.table_name WHEN 'TRUNCATE' THEN '' ELSE NEW.table_name END);
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
 
 CREATE OR REPLACE TRIGGER layers_dataversion_notify
-AFTER INSERT OR UPDATE ON layers_dataversion
+AFTER INSERT OR UPDATE OR DELETE ON layers_dataversion
 FOR EACH ROW EXECUTE FUNCTION layers_dataversion_notify();
+
+CREATE OR REPLACE TRIGGER layers_dataversion_notify_truncate
+AFTER TRUNCATE ON layers_dataversion
+FOR EACH STATEMENT EXECUTE FUNCTION layers_dataversion_notify();
 """
 
 DROP_NOTIFY = """
+DROP TRIGGER IF EXISTS layers_dataversion_notify_truncate ON layers_dataversion;
 DROP TRIGGER IF EXISTS layers_dataversion_notify ON layers_dataversion;
 DROP FUNCTION IF EXISTS layers_dataversion_notify();
 """

@@ -297,3 +297,8 @@ def test_a_connection_the_server_dropped_is_replaced(parcels):
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         assert cursor.fetchone()[0] != pid
+
+
+def test_a_latin_1_digit_in_the_path_is_django_s_400(territorio):
+    answer = wsgi_get("/tiles/comuni/\xb2/0/0.pbf")  # PATH_INFO is latin-1 text in WSGI
+    assert answer.status_code == 400

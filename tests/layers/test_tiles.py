@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mapbox_vector_tile
+import pytest
 from django.db import connection
 
 from layers.models import Comune
@@ -102,3 +103,33 @@ def test_tilejson_describes_the_tiles(client, territorio):
     assert document["minzoom"] == 8
     assert document["vector_layers"][0]["id"] == "comuni"
     assert document["vector_layers"][0]["fields"]["name"] == "Comune"
+
+
+@pytest.mark.parametrize("path", ["/tiles/comuni/1/1/0.pbf", "/tiles/comuni/2/2/1.pbf"])
+def test_a_tile_on_the_world_s_edge_keeps_its_features(client, territorio, path):
+    # The buffer of a tile touching ±180° must not wrap round the globe in lon/lat (the
+    # envelope is clipped to the Web Mercator world before the transform).
+    names = {f["properties"]["name"] for f in decode(client.get(path))}
+    assert "Milano" in names
+
+
+def test_digits_other_than_ascii_are_a_bad_coordinate(client, territorio):
+    response = client.get("/tiles/comuni/%C2%B2/0/0.pbf")
+    assert response.status_code == 400
+    assert response.json()["field"] == "z"
+
+
+def test_head_of_a_filtered_tile(client, territorio):
+    response = client.head(MILANO_TILE, {"comune": MILANO})
+    assert response.status_code == 200
+    assert response["ETag"]
+
+
+def test_empty_tiles_count_towards_the_memory_bound(settings):
+    from layers.tiles import ENTRY_OVERHEAD, store
+
+    settings.TILE_MEMORY_CACHE_MB = 1
+    for i in range(10_000):
+        store.set(f"empty-{i}", b"")
+    held = sum(1 for i in range(10_000) if store.get_memory(f"empty-{i}") is not None)
+    assert 0 < held <= 2**20 // ENTRY_OVERHEAD
