@@ -223,3 +223,19 @@ def test_a_lost_listener_falls_back_to_the_table_and_comes_back(transactional_db
         assert versions.memory_version(layer) is not None  # listening again
     finally:
         load_parcels_generate(count=0)
+
+
+def test_the_listener_can_be_turned_off(transactional_db, settings):
+    from bench.services import load_parcels_generate
+    from layers.registry import registry
+    from layers.versions import layer_version, memory_version
+
+    load_parcels_generate(count=10)
+    layer = registry.get("bench-load")
+    try:
+        assert memory_version(layer) is not None
+        settings.DATA_VERSION_LISTENER = False
+        assert memory_version(layer) is None
+        assert layer_version(layer).token  # from the table
+    finally:
+        load_parcels_generate(count=0)
