@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import psycopg
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import F, IntegerField, QuerySet
@@ -42,9 +41,6 @@ WEB_MERCATOR_WIDTH = 40075016.685578488
 _HALF = WEB_MERCATOR_WIDTH / 2
 WORLD_BOX = f"ST_MakeBox2D(ST_Point({-_HALF}, {-_HALF}), ST_Point({_HALF}, {_HALF}))"
 FETCH_ROWS = 2000
-# psycopg prepares a statement after this many runs; Django turns that off (None), which also
-# refuses explicit prepare=True: the tile statements raise it to "never by itself" instead.
-NEVER_AUTOMATICALLY = 2**31 - 1
 
 ID, GEOM = "rx_id", "rx_geom"
 
@@ -138,35 +134,21 @@ def tile_bytes(layer: Layer, statement: tuple[str, list], z: int, x: int, y: int
 
     ``statement`` is :func:`tile_sql`'s. It runs as a server-side prepared statement on the
     request's connection (parsed once per connection; the planner still sees each tile's
-    values), through libpq directly (:mod:`layers.pgprepared`) unless Django instruments the
-    connection (then through its cursor wrapper, so that query logs and execute wrappers see
-    it). ``TILE_PREPARED_STATEMENTS`` off (e.g. behind a transaction-pooling PgBouncer older
-    than 1.21): an ordinary statement each time.
+    values), through libpq directly (:mod:`layers.pgprepared`). Where that can't run (inside a
+    transaction, or Django instruments the connection: query log, execute wrappers) or
+    ``TILE_PREPARED_STATEMENTS`` is off (e.g. behind a transaction-pooling PgBouncer older
+    than 1.21): Django's ordinary cursor, health check and query log included.
     """
     sql, inner_params = statement
     params = tile_params(layer, inner_params, z, x, y)
-    prepare = settings.TILE_PREPARED_STATEMENTS
     db = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: one thread-local lookup
-    if prepare and pgprepared.can_run(db, params):
+    if settings.TILE_PREPARED_STATEMENTS and pgprepared.can_run(db, params):
         value = pgprepared.fetch_value(db, sql, params)
         return bytes(value) if value is not None else b""
-    db.close_if_health_check_failed()
-    db.ensure_connection()
-    raw = db.connection
-    if raw.prepare_threshold is None:
-        raw.prepare_threshold = NEVER_AUTOMATICALLY  # explicit prepare=True only
-    cursor = (_PreparedCursor if prepare else psycopg.Cursor)(raw)
-    with (db.make_debug_cursor if db.queries_logged else db.make_cursor)(cursor) as wrapped:
-        wrapped.execute(sql, params)
-        row = wrapped.fetchone()
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
     return bytes(row[0]) if row and row[0] is not None else b""
-
-
-class _PreparedCursor(psycopg.Cursor):
-    """A server-side binding cursor whose statements are prepared at their first run."""
-
-    def execute(self, query, params=None, *, prepare=None, binary=None):
-        return super().execute(query, params, prepare=prepare is not False, binary=True)
 
 
 def export_rows(layer: Layer, queryset: QuerySet) -> Iterator[list[tuple]]:
