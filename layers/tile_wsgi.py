@@ -16,6 +16,7 @@ same in every language, and caches should keep one copy).
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 from collections.abc import Callable, Iterable
@@ -26,6 +27,9 @@ from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 from django.core.signals import request_finished, request_started, setting_changed
+from django.http import HttpResponse
+from django.middleware.clickjacking import XFrameOptionsMiddleware
+from django.middleware.security import SecurityMiddleware
 
 from layers.http import etag_for, is_current, validator_headers
 from layers.registry import Layer, registry
@@ -176,21 +180,15 @@ class TileShortcut:
 
     @staticmethod
     def _security_headers(secure: bool) -> list[tuple[str, str]]:
-        """What SecurityMiddleware and XFrameOptionsMiddleware add to every response."""
-        headers = []
-        if secure and settings.SECURE_HSTS_SECONDS:
-            value = f"max-age={settings.SECURE_HSTS_SECONDS}"
-            if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
-                value += "; includeSubDomains"
-            if settings.SECURE_HSTS_PRELOAD:
-                value += "; preload"
-            headers.append(("Strict-Transport-Security", value))
-        if settings.SECURE_CONTENT_TYPE_NOSNIFF:
-            headers.append(("X-Content-Type-Options", "nosniff"))
-        if policy := settings.SECURE_REFERRER_POLICY:
-            value = policy if isinstance(policy, str) else ",".join(policy)
-            headers.append(("Referrer-Policy", value))
-        if opener := settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
-            headers.append(("Cross-Origin-Opener-Policy", opener))
-        headers.append(("X-Frame-Options", settings.X_FRAME_OPTIONS.upper()))
-        return headers
+        """What SecurityMiddleware and XFrameOptionsMiddleware add to every response, asked of
+        them (on an empty response to a plain GET over HTTP or HTTPS)."""
+        request = WSGIRequest(
+            {"REQUEST_METHOD": "GET", "wsgi.input": io.BytesIO(), "SERVER_NAME": "shortcut",
+             "SERVER_PORT": "443" if secure else "80",
+             "wsgi.url_scheme": "https" if secure else "http"}
+        )  # fmt: skip
+        response = HttpResponse()
+        before = set(response.headers)
+        for middleware in (SecurityMiddleware, XFrameOptionsMiddleware):
+            middleware(HttpResponse).process_response(request, response)  # sets them in place
+        return [(name, value) for name, value in response.items() if name not in before]
