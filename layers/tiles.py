@@ -97,22 +97,19 @@ class TileStore:
             return memory.get(key)
 
     def get(self, key: str) -> bytes | None:
-        memory = self._lru()
-        if memory is not None:
-            with self._lock:
-                data = memory.get(key)
-            if data is not None:
-                return data
+        if (data := self.get_memory(key)) is not None:
+            return data
         data = caches[CACHE_ALIAS].get(key)
         if data is not None:
-            self._remember(memory, key, data)
+            self._remember(key, data)
         return data
 
     def set(self, key: str, data: bytes) -> None:
         caches[CACHE_ALIAS].set(key, data)
-        self._remember(self._lru(), key, data)
+        self._remember(key, data)
 
-    def _remember(self, memory: LRUCache | None, key: str, data: bytes) -> None:
+    def _remember(self, key: str, data: bytes) -> None:
+        memory = self._lru()
         if memory is not None and _entry_size(data) <= memory.maxsize:
             with self._lock:
                 memory[key] = data

@@ -18,9 +18,10 @@ ETag and cached tile. One trigger per event, reading the statement's transition 
 
 Every process also keeps the versions in memory (:class:`VersionWatcher`): a trigger on the
 version table sends ``NOTIFY remix_data_version`` (migration ``layers/0004``), a connection of
-its own LISTENs, and checking for news is a non-blocking ``select()`` on its socket instead of a
-query. A request whose connection is inside a transaction (which may hold uncommitted bumps), or
-a process whose listener is down, reads the table as before.
+its own LISTENs, and checking for news is a non-blocking ``poll()`` on its socket instead of a
+query (plus a re-read every ``RELOAD_SECONDS``). A request whose connection is inside a
+transaction (which may hold uncommitted bumps), or a process whose listener is down, reads the
+table as before.
 """
 
 from __future__ import annotations
@@ -133,7 +134,7 @@ VersionRow = tuple[str, int, datetime]
 class VersionWatcher:
     """This process's copy of the version table, kept current by LISTEN/NOTIFY.
 
-    :meth:`rows` answers from memory after a zero-timeout ``select()`` on the listening
+    :meth:`rows` answers from memory after a zero-timeout ``poll()`` on the listening
     socket; when something arrived, it reloads the (small) table first. A NOTIFY is sent at
     commit, after the data is visible, so a reload triggered by it sees the change. None means
     "don't know" (listener down, table not listed yet): the caller reads the table itself.
@@ -188,10 +189,7 @@ class VersionWatcher:
             ):
                 self._reload()
         except (psycopg.Error, OSError, ValueError) as error:
-            logger.warning("Listener of data versions lost (%s): reading the table.", error)
-            self._close()
-            self._retry_at = time.monotonic() + RETRY_SECONDS
-            return False
+            return self._give_up("Listener of data versions lost", error)
         return True
 
     def _connect(self, owner: tuple[int, str]) -> bool:
@@ -218,12 +216,16 @@ class VersionWatcher:
             self._poller.register(self._conn.fileno(), select.POLLIN)
             self._reload()
         except Exception as error:  # any failure: read the table, try again later
-            logger.warning("Cannot listen for data versions (%s): reading the table.", error)
-            self._close()
-            self._retry_at = time.monotonic() + RETRY_SECONDS
-            return False
+            return self._give_up("Cannot listen for data versions", error)
         self._owner = owner
         return True
+
+    def _give_up(self, what: str, error: Exception) -> bool:
+        """Close the listener; callers read the table until RETRY_SECONDS have passed."""
+        logger.warning("%s (%s): reading the table.", what, error)
+        self._close()
+        self._retry_at = time.monotonic() + RETRY_SECONDS
+        return False
 
     def _on_notify(self, notify: psycopg.Notify) -> None:
         self._notices += 1
