@@ -6,6 +6,7 @@ Everything runs on the loopback; each external run is bounded in time.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import pwd
 import re
@@ -40,6 +41,7 @@ __all__ = [
     "wrk_rps",
     "pgbench_tps",
     "tile_xy",
+    "wsgi_call",
 ]
 
 
@@ -200,6 +202,38 @@ def _wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
         time.sleep(0.1)
     text = log.read_text() if log.exists() else ""
     raise RuntimeError(f"nginx did not start on port {port}:\n{text}")
+
+
+def wsgi_call(
+    application: Callable, path: str, *, host: str = "127.0.0.1", **environ: object
+) -> tuple[str, list[tuple[str, str]], bytes]:
+    """Status, headers and whole body of one request through a WSGI application, in process:
+    what gunicorn calls, minus the network. ``environ`` adds or overrides WSGI keys
+    (``REQUEST_METHOD``, ``QUERY_STRING``, ``HTTP_*`` headers...)."""
+    started: dict = {}
+
+    def start_response(status: str, headers: list, exc_info=None) -> None:
+        started.update(status=status, headers=headers)
+
+    base = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": host,
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": host,
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": sys.stderr,
+    }
+    chunks = application({**base, **environ}, start_response)
+    try:
+        body = b"".join(chunks)
+    finally:
+        if hasattr(chunks, "close"):
+            chunks.close()
+    return started["status"], started["headers"], body
 
 
 def wrk_rps(url: str, seconds: int = WRK_SECONDS) -> float:

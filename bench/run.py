@@ -10,7 +10,6 @@ markdown tables of ratios (see bench/RESULTS.md). Never part of the test suite.
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import platform
 import statistics
@@ -52,6 +51,7 @@ from bench.measure import (  # noqa: E402
     tile_xy,
     timed,
     wrk_rps,
+    wsgi_call,
 )
 from layers.http import gzip_chunks  # noqa: E402
 from layers.tiles import tile_cache_clear  # noqa: E402
@@ -101,33 +101,10 @@ def measure_feed(cold: str, results: dict, *, with_drf: bool) -> None:
 
 
 def _wsgi_get(path: str) -> tuple[str, bytes]:
-    """Status and body of one GET through the project's WSGI application, in process: what
-    gunicorn calls (the tile shortcut, then Django's whole middleware stack), minus the
-    network."""
-    environ = {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": path,
-        "QUERY_STRING": "",
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "HTTP_HOST": "127.0.0.1",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(),
-        "wsgi.errors": sys.stderr,
-    }
-    answer: dict = {}
-
-    def start_response(status: str, headers: list) -> None:
-        answer["status"] = status
-
-    chunks = application(environ, start_response)
-    try:
-        body = b"".join(chunks)
-    finally:
-        if hasattr(chunks, "close"):
-            chunks.close()
-    return answer["status"], body
+    """Status and body of one GET through the project's WSGI application (the tile shortcut,
+    then Django's whole middleware stack), in process."""
+    status, _, body = wsgi_call(application, path)
+    return status, body
 
 
 def _timed_get(path: str, *, clear_cache: bool = False) -> float:

@@ -6,8 +6,6 @@ through Django's test client (the view behind every middleware).
 
 from __future__ import annotations
 
-import io
-import sys
 import time
 
 import mapbox_vector_tile
@@ -16,6 +14,7 @@ import pytest
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection
 
+from bench.measure import wsgi_call
 from bench.models import LoadParcel
 from bench.services import load_parcels_generate
 from layers.tiles import store, tile_cache_clear
@@ -52,40 +51,24 @@ class Answer:
         return self.headers.get(name.lower())
 
 
-def wsgi_get(path: str, *, method: str = "GET", query: str = "", **headers: str) -> Answer:
-    environ = {
-        "REQUEST_METHOD": method,
-        "PATH_INFO": path,
-        "QUERY_STRING": query,
-        "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "HTTP_HOST": "testserver",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(),
-        "wsgi.errors": sys.stderr,
-        **headers,
-    }
-    started: dict = {}
-
-    def start_response(status, response_headers, exc_info=None):
-        started.update(status=status, headers=response_headers)
-
+def wsgi_get(path: str, *, method: str = "GET", query: str = "", **environ: str) -> Answer:
     # As Django's test client does: the test's connection (inside its transaction) must outlive
     # the request signals.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
-        chunks = application(environ, start_response)
-        try:
-            body = b"".join(chunks)
-        finally:
-            if hasattr(chunks, "close"):
-                chunks.close()
+        answer = wsgi_call(
+            application,
+            path,
+            host="testserver",
+            REQUEST_METHOD=method,
+            QUERY_STRING=query,
+            **environ,
+        )
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
-    return Answer(started["status"], started["headers"], body)
+    return Answer(*answer)
 
 
 def same_headers(response) -> dict[str, str | None]:
