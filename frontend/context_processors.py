@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.urls import reverse
 
 from frontend.attribution import DATA_ATTRIBUTIONS
 from layers.registry import registry
@@ -28,6 +29,7 @@ def portal(request) -> dict:
             "extent": settings.LEAFLET_CONFIG["SPATIAL_EXTENT"],
             "minZoom": settings.LEAFLET_CONFIG["MIN_ZOOM"],
             "maxZoom": settings.LEAFLET_CONFIG["MAX_ZOOM"],
+            "catalogueUrl": reverse("layers:catalogue"),
         },
         "data_attributions": DATA_ATTRIBUTIONS,
         "layer_attributions": layer_attributions(),

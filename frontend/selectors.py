@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
+from lum.models import RangoLum
 from rigenerazione.models import (
     AmbitoRicaduta,
+    EsitoCandidatura,
     FonteFinanziamento,
     Intervento,
     Localizzazione,
@@ -15,11 +18,13 @@ from rigenerazione.models import (
     StatoOpportunita,
     TipoOpportunita,
 )
-from territorio.models import Comune, ZonaOmogenea
+from territorio.models import Comune, RuoloPTM, ZonaOmogenea
 
 __all__ = [
     "intervento_published_get",
     "opportunita_published_get",
+    "intervento_esito",
+    "esito_text",
     "comune_get",
     "comune_interventi",
     "comune_opportunita",
@@ -37,6 +42,29 @@ def opportunita_published_get(pk: int) -> Opportunita:
     """A published opportunità with its Comune, or Http404."""
     queryset = Opportunita.objects.published().select_related("comune__zona_omogenea")
     return get_object_or_404(queryset, pk=pk)
+
+
+def intervento_esito(intervento: Intervento, *, funded: bool) -> str:
+    """The funding outcome of a record: funding rows make it funded; else its application's
+    outcome; "" when nothing is known (neither funding nor an application)."""
+    if funded:
+        return EsitoCandidatura.FINANZIATA
+    return intervento.candidatura_esito
+
+
+def esito_text(intervento: Intervento, esito: str) -> str:
+    """The funding outcome in plain words, naming the programme applied to."""
+    if not esito:
+        return str(_("Nessun finanziamento registrato."))
+    text = str(EsitoCandidatura(esito).label)
+    if intervento.candidatura_fonte:
+        fonte = FonteFinanziamento(intervento.candidatura_fonte).label
+        text = str(_("%(esito)s (%(fonte)s).")) % {"esito": text, "fonte": fonte}
+    else:
+        text += "."
+    if esito == EsitoCandidatura.AMMESSA and intervento.candidatura_fonte == "pnrr":
+        text += " " + str(_("Non rientra tra i progetti finanziati dal decreto del 30/12/2021."))
+    return text
 
 
 def comune_get(istat_code: str) -> Comune:
@@ -68,7 +96,11 @@ def filter_options() -> dict:
         "stato": _choices(StatoIntervento.choices),
         "stato_opportunita": _choices(StatoOpportunita.choices),
         "fonte": _choices(FonteFinanziamento.choices),
+        "esito": _choices(EsitoCandidatura.choices),
         "ambito": _choices(AmbitoRicaduta.choices),
         "tipo": _choices(TipoOpportunita.choices),
         "localizzazione": _choices(Localizzazione.choices),
+        # Labels of coded attributes shown in the feature panel (not filters).
+        "ruolo_ptm": _choices(RuoloPTM.choices),
+        "rank": _choices(RangoLum.choices),
     }

@@ -83,7 +83,10 @@ class InterventoDetailView(TemplateView):
         context = super().get_context_data(**kwargs)
         intervento = selectors.intervento_published_get(kwargs["pk"])
         funding = list(intervento.finanziamenti.all())
+        esito = selectors.intervento_esito(intervento, funded=bool(funding))
         context.update(
+            esito=esito,
+            esito_text=selectors.esito_text(intervento, esito),
             intervento=intervento,
             finanziamenti=funding,
             totale_finanziato=sum((f.importo for f in funding), start=0),

@@ -48,6 +48,10 @@ def layer_entry(layer: Layer) -> dict:
         "max_zoom": layer.max_zoom,
         "style": layer.style,
         "legend": list(layer.legend),
+        "role": layer.role,
+        "default_visible": layer.default_visible,
+        "basemap_fallback": layer.basemap_fallback,
+        "comune_level": layer.comune_level,
         "licence": layer.licence,
         "attribution": layer.attribution,
         "is_sample": layer.is_sample,
@@ -60,8 +64,11 @@ def layer_entry(layer: Layer) -> dict:
 
 @require_GET
 def catalogue(request: HttpRequest) -> JsonResponse:
-    """Every available layer, in registration order."""
+    """The themes in display order and every available layer, in registration order."""
     return JsonResponse(
-        {"layers": [layer_entry(layer) for layer in registry.all()]},
+        {
+            "themes": [{"id": key, "title": title} for key, title in THEMES.items()],
+            "layers": [layer_entry(layer) for layer in registry.all()],
+        },
         json_dumps_params={"ensure_ascii": False},
     )

@@ -28,9 +28,11 @@ from dataclasses import dataclass
 from django.contrib.gis.db.models import GeometryField
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db.models import Model, QuerySet
+from django.urls import reverse
 
 __all__ = [
     "THEMES",
+    "ROLES",
     "GEOMETRY_TYPES",
     "Field",
     "Layer",
@@ -40,13 +42,17 @@ __all__ = [
     "resolve_lookup",
 ]
 
+# In the order the portal lists them (the catalogue publishes this order).
 THEMES: dict[str, dict[str, str]] = {
-    "territorio": {"it": "Territorio", "en": "Territory"},
     "rigenerazione": {"it": "Rigenerazione urbana", "en": "Urban regeneration"},
     "pianificazione": {"it": "Pianificazione", "en": "Planning"},
     "mobilita": {"it": "Mobilità", "en": "Mobility"},
     "servizi": {"it": "Servizi", "en": "Services"},
+    "territorio": {"it": "Territorio", "en": "Territory"},
 }
+# What a layer is on the map: "feature" layers hold the records people look for; "context"
+# layers (administrative areas) frame them, are drawn below them and lose every click to them.
+ROLES = ("feature", "context")
 GEOMETRY_TYPES = (
     "Point",
     "LineString",
@@ -57,6 +63,8 @@ GEOMETRY_TYPES = (
     "Geometry",
 )
 RENDER_MODES = ("tiles", "geojson")
+# A record id no table reaches: reversed, then replaced by "{id}" (valid for int and str paths).
+DETAIL_ID_SENTINEL = 987654321987
 LAYER_ID_RE = re.compile(r"^[a-z][a-z0-9_-]{1,62}$")
 FIELD_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
@@ -102,7 +110,16 @@ class Layer:
     min_zoom: int = 0
     max_zoom: int = 22
     filterset_class: type | None = None
-    detail_page: str | None = None
+    # The portal's page of one record: (URL name, keyword of the record id), resolved by reverse().
+    detail_view: tuple[str, str] | None = None
+    # Shown when the map opens without a permalink.
+    default_visible: bool = False
+    role: str = "feature"
+    # Drawn (lightly, with names) when the basemap cannot be reached, so people can orient.
+    basemap_fallback: bool = False
+    # Records located only by their Comune (property -> value): drawn as "somewhere in this
+    # Comune" below precise features, picked after them, and so labelled in the legend.
+    comune_level: dict[str, str] | None = None
     # ORM lookups the portal's search box matches (icontains); empty: not searchable.
     search_fields: tuple[str, ...] = ()
     # Other models whose changes alter what the layer serves (joined names, filters).
@@ -138,7 +155,17 @@ class Layer:
         return sorted({m._meta.db_table for m in models})
 
     def detail_url(self, feature_id) -> str | None:
-        return self.detail_page.format(id=feature_id) if self.detail_page else None
+        """The portal page of one record, from reverse() (None: the layer has no pages)."""
+        if not self.detail_view:
+            return None
+        name, kwarg = self.detail_view
+        return reverse(name, kwargs={kwarg: feature_id})
+
+    @property
+    def detail_page(self) -> str | None:
+        """The detail URL with an ``{id}`` placeholder, for clients (catalogue)."""
+        url = self.detail_url(DETAIL_ID_SENTINEL)
+        return url.replace(str(DETAIL_ID_SENTINEL), "{id}") if url else None
 
     def __str__(self) -> str:
         return self.id
@@ -198,6 +225,25 @@ def _check_geometry(layer: Layer) -> None:
         _fail(layer, f"id_field {layer.id_field!r} does not exist.")
 
 
+def _check_style(layer: Layer) -> None:
+    """One style definition feeds the legend and the drawing: a layer coloured by a property
+    gives each legend entry the ``value`` it stands for, and a colour for every drawn class."""
+    prop = layer.style.get("property")
+    for item in layer.legend:
+        if not item.get("color") or not item.get("label", {}).get("it"):
+            _fail(layer, "every legend entry needs a 'color' and an Italian 'label'.")
+        if prop and "value" not in item and not item.get("comune_level"):
+            _fail(
+                layer,
+                f"style colours by {prop!r}: legend entry {item['label']['it']!r} "
+                "needs the 'value' it stands for.",
+            )
+    if prop and prop not in [f.name for f in layer.fields]:
+        _fail(layer, f"style property {prop!r} is not among fields.")
+    if layer.comune_level and not any(i.get("comune_level") for i in layer.legend):
+        _fail(layer, "comune_level records need a legend entry with 'comune_level': True.")
+
+
 def validate(layer: Layer) -> None:
     """Raise ImproperlyConfigured unless the declaration fits its model and the contracts."""
     if not LAYER_ID_RE.match(layer.id or ""):
@@ -219,8 +265,9 @@ def validate(layer: Layer) -> None:
     fs_model = getattr(getattr(layer.filterset_class, "_meta", None), "model", None)
     if fs_model is not None and not issubclass(layer.model, fs_model):
         _fail(layer, f"filterset_class filters {fs_model.__name__}, not the layer's model.")
-    if layer.detail_page is not None and "{id}" not in layer.detail_page:
-        _fail(layer, "detail_page must contain '{id}'.")
+    if layer.role not in ROLES:
+        _fail(layer, f"role must be one of {ROLES}.")
+    _check_style(layer)
     _check_geometry(layer)
     _check_fields(layer)
 

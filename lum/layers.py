@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from layers.registry import Field, Layer, register
 from lum.filters import LumFilter, ServizioFilter
-from lum.models import Lum, Servizio
+from lum.models import Lum, RangoLum, Servizio
 from lum.services import METRO_SOURCE, RAIL_SOURCE
 from territorio.models import Comune
 
@@ -44,17 +44,26 @@ class LumLayer(Layer):
     popup_fields = ("name", "comune", "modes", "lines", "rank", "stato")
     search_fields = ("name",)
     geometry_type = "Point"
-    style = {"color": "#6a3d9a", "weight": 2, "fillOpacity": 0.8, "radius": 6}
+    style = {"property": "rank", "color": "#6a3d9a", "weight": 2, "fillOpacity": 0.8, "radius": 6}
     legend = (
-        {"label": {"it": "LUM metropolitano", "en": "Metropolitan LUM"}, "color": "#6a3d9a"},
-        {"label": {"it": "LUM sovracomunale", "en": "Supra-municipal LUM"}, "color": "#cab2d6"},
+        {
+            "label": {"it": "LUM metropolitano", "en": "Metropolitan LUM"},
+            "color": "#54278f",
+            "value": RangoLum.METROPOLITANO.value,
+        },
+        {
+            "label": {"it": "LUM sovracomunale", "en": "Supra-municipal LUM"},
+            "color": "#9e9ac8",
+            "value": RangoLum.SOVRACOMUNALE.value,
+        },
     )
     licence = "CC-BY-4.0 (metropolitana); open data Regione Lombardia (treno)"
     attribution = f"{RAIL_SOURCE}; {METRO_SOURCE}"
     render = "geojson"
     min_zoom, max_zoom = 8, 19
     filterset_class = LumFilter
-    detail_page = "/atlante/lum/{id}/"
+    detail_view = ("atlante:lum", "pk")
+    basemap_fallback = True
     version_models = (Comune,)
 
     def get_queryset(self) -> QuerySet[Lum]:
@@ -95,7 +104,6 @@ class ServiziLayer(Layer):
     cluster = True
     min_zoom, max_zoom = 8, 19
     filterset_class = ServizioFilter
-    detail_page = None
     version_models = (Comune,)
 
     def get_queryset(self) -> QuerySet[Servizio]:

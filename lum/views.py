@@ -20,6 +20,7 @@ from lum.pdf import html_to_pdf
 from lum.queries import lums_summary
 from lum.reports import comune_report, lum_report, published_lums
 from lum.samples import SAMPLE_SOURCE
+from rigenerazione.selectors import interventi_comune_level_count
 from territorio.models import Comune
 
 __all__ = [
@@ -53,6 +54,7 @@ def _lum_context(pk: int, *, for_pdf: bool) -> dict:
         "lum": lum,
         "report": lum_report(lum),
         "map": lum_sheet_map(lum),
+        "comune_level": interventi_comune_level_count([lum.comune_id]),
         "styles": STYLES,
         "sample_source": SAMPLE_SOURCE,
         "generated": timezone.localtime(),
@@ -91,6 +93,7 @@ def _comune_context(istat_code: str, *, for_pdf: bool) -> dict:
         "comune": comune,
         "report": comune_report(istat_code),
         "map": comune_sheet_map(comune, settings.REMIX_LUM_RADIUS_M),
+        "comune_level": interventi_comune_level_count([comune.pk]),
         "styles": STYLES,
         "radius": settings.REMIX_LUM_RADIUS_M,
         "sample_source": SAMPLE_SOURCE,

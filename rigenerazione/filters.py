@@ -16,6 +16,7 @@ from django_filters.rest_framework import BooleanFilter
 from layers.filters import CharInFilter, TextSearchFilter
 from rigenerazione.models import (
     AmbitoRicaduta,
+    EsitoCandidatura,
     Finanziamento,
     FonteFinanziamento,
     Intervento,
@@ -46,6 +47,11 @@ class InterventoFilter(django_filters.FilterSet):
     fonte = ChoiceInFilter(
         method="filter_fonte", choices=FonteFinanziamento.choices, label="Fonte di finanziamento"
     )
+    esito = ChoiceInFilter(
+        method="filter_esito",
+        choices=EsitoCandidatura.choices,
+        label="Esito della candidatura al finanziamento",
+    )
     ambito = ChoiceInFilter(
         method="filter_ambito", choices=AmbitoRicaduta.choices, label="Ambito di ricaduta"
     )
@@ -64,7 +70,10 @@ class InterventoFilter(django_filters.FilterSet):
 
     class Meta:
         model = Intervento
-        fields = ["comune", "zona", "stato", "fonte", "ambito", "tipologia", "anno", "q", "sample"]
+        fields = [
+            "comune", "zona", "stato", "fonte", "esito", "ambito", "tipologia", "anno", "q",
+            "sample",
+        ]  # fmt: skip
 
     def filter_comune(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         return queryset.filter(Exists(_comuni_through().filter(comune__istat_code__in=value)))
@@ -74,8 +83,22 @@ class InterventoFilter(django_filters.FilterSet):
         return queryset.filter(Exists(through))
 
     def filter_fonte(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        """Funded by, or applied to, one of the sources (an application that was not funded
+        still belongs to its programme: Rho's PNRR applications are PNRR records)."""
         rows = Finanziamento.objects.filter(intervento_id=OuterRef("pk"), fonte__in=value)
-        return queryset.filter(Exists(rows))
+        return queryset.filter(Exists(rows) | Q(candidatura_fonte__in=value))
+
+    def filter_esito(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        """By funding outcome; a record with funding rows counts as funded."""
+        funded = Exists(Finanziamento.objects.filter(intervento_id=OuterRef("pk")))
+        condition = Q(candidatura_esito__in=value) & ~Q(
+            candidatura_esito=EsitoCandidatura.FINANZIATA
+        )
+        if EsitoCandidatura.FINANZIATA in value:
+            condition = condition | funded | Q(candidatura_esito=EsitoCandidatura.FINANZIATA)
+        else:
+            condition = condition & ~funded
+        return queryset.filter(condition)
 
     def filter_ambito(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         return queryset.filter(ambiti_ricaduta__overlap=value)

@@ -38,6 +38,7 @@ from remix.errors import UserInputError
 from rigenerazione.models import (
     CUP_REGEX,
     AmbitoRicaduta,
+    EsitoCandidatura,
     FonteFinanziamento,
     Intervento,
     Localizzazione,
@@ -165,6 +166,13 @@ def _funding(row: dict, cost: Decimal, report: PnrrReport) -> list[Finanziamento
     return [FinanziamentoInput(FonteFinanziamento.PNRR, amount, PNRR_MISURA, atto)]
 
 
+def _esito(row: dict) -> str:
+    """The outcome of the application: funded by the decree, admitted, or not admitted."""
+    if _is_yes(row["finanziato_decreto_30_12_2021"]):
+        return EsitoCandidatura.FINANZIATA
+    return EsitoCandidatura.AMMESSA if _is_yes(row["ammesso"]) else EsitoCandidatura.NON_AMMESSA
+
+
 def _fields(row: dict, comune: Comune, report: PnrrReport) -> dict:
     """The intervento's fields from one CSV row (raises ValueError on a bad value)."""
     cup = row["cup"].strip()
@@ -192,6 +200,11 @@ def _fields(row: dict, comune: Comune, report: PnrrReport) -> dict:
         "tipologia": tipo,
         "ambiti_ricaduta": list(TIPOLOGIE[tipo][1]),
         "links": [{"titolo": "OpenCUP", "url": row["opencup_url"].strip()}],
+        "candidatura_fonte": FonteFinanziamento.PNRR,
+        "candidatura_esito": _esito(row),
+        "contributo_richiesto": _euro(
+            row["richiesta_contributo_eur"], name="richiesta_contributo_eur"
+        ),
         "publication_state": PublicationState.PUBBLICATO,
         "is_sample": False,
         "source": PNRR_SOURCE,

@@ -37,6 +37,9 @@ INTERVENTO_FIELDS = (
     Field("costo_totale", it="Costo totale (€)", en="Total cost (€)"),
     Field("soggetto_attuatore", it="Soggetto attuatore", en="Implementing body"),
     Field("cup", it="CUP", en="CUP"),
+    Field("candidatura_fonte", it="Candidatura a", en="Applied to"),
+    Field("candidatura_esito", it="Esito del finanziamento", en="Funding outcome"),
+    Field("contributo_richiesto", it="Contributo richiesto (€)", en="Requested grant (€)"),
     Field("tipologia", it="Tipologia", en="Type"),
     Field("ambiti_ricaduta", it="Ambiti di ricaduta", en="Impact areas"),
     Field("is_sample", it="Dato di esempio", en="Sample record"),
@@ -69,19 +72,37 @@ class InterventiLayer(Layer):
     }
     theme = "rigenerazione"
     fields = INTERVENTO_FIELDS
-    popup_fields = ("title", "stato", "anno_inizio", "anno_fine", "costo_totale", "is_sample")
+    popup_fields = (
+        "title", "stato", "candidatura_esito", "anno_inizio", "anno_fine", "costo_totale",
+        "is_sample",
+    )  # fmt: skip
     geometry_type = "Geometry"
-    style = {"color": "#d7301f", "weight": 2, "fillOpacity": 0.35, "radius": 6}
+    # Coloured by state: the legend entries are the classes the map draws.
+    style = {"property": "stato", "color": "#d7301f", "weight": 2, "fillOpacity": 0.35, "radius": 6}
     legend = (
-        {"label": {"it": "Programmato", "en": "Planned"}, "color": "#fdae61"},
-        {"label": {"it": "In corso", "en": "Under way"}, "color": "#d7301f"},
-        {"label": {"it": "Concluso", "en": "Completed"}, "color": "#1a9641"},
+        {
+            "label": {"it": "Programmato", "en": "Planned"},
+            "color": "#e08214",
+            "value": "programmato",
+        },
+        {"label": {"it": "In corso", "en": "Under way"}, "color": "#d7301f", "value": "in_corso"},
+        {"label": {"it": "Concluso", "en": "Completed"}, "color": "#1a9641", "value": "concluso"},
+        {
+            "label": {
+                "it": "Localizzato solo a livello di Comune (contorno tratteggiato)",
+                "en": "Located only by municipality (dashed outline)",
+            },
+            "color": "#8c510a",
+            "comune_level": True,
+        },
     )
+    comune_level = {"localizzazione": "comunale"}
+    default_visible = True
     licence = INTERVENTI_LICENCE
     attribution = INTERVENTI_ATTRIBUTION
     render = "geojson"
     min_zoom, max_zoom = 8, 19
-    detail_page = "/interventi/{id}/"
+    detail_view = ("frontend:intervento", "pk")
     # Filters read the Comuni link table, the Comuni and the funding rows.
     version_models = (Finanziamento, Intervento.comuni.through, Comune)
     filterset_class = InterventoFilter
@@ -102,7 +123,7 @@ class _OpportunitaBase(Layer):
     # Polygons that every Comune keeps adding to: drawn from vector tiles, not one big GeoJSON.
     render = "tiles"
     min_zoom, max_zoom = 8, 19
-    detail_page = "/opportunita/{id}/"
+    detail_view = ("frontend:opportunita", "pk")
     version_models = (Comune,)
     filterset_class = OpportunitaFilter
     search_fields = ("title",)
@@ -124,6 +145,7 @@ class OpportunitaLayer(_OpportunitaBase):
     }
     style = {"color": "#2c7fb8", "weight": 1, "fillOpacity": 0.35}
     legend = ({"label": {"it": "Opportunità", "en": "Opportunity"}, "color": "#2c7fb8"},)
+    default_visible = True
 
 
 @register

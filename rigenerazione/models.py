@@ -127,6 +127,9 @@ class Publishable(models.Model):
         abstract = True
 
 
+OPENCUP_URL = "https://opencup.gov.it/progetto/-/cup/{cup}"
+
+
 class StatoIntervento(models.TextChoices):
     PROGRAMMATO = "programmato", _("Programmato")
     IN_CORSO = "in_corso", _("In corso")
@@ -156,6 +159,27 @@ class Localizzazione(models.TextChoices):
     LINEA = "linea", _("Tracciato")
     PUNTO = "punto", _("Punto")
     COMUNALE = "comunale", _("Localizzazione comunale")
+
+
+class FonteFinanziamento(models.TextChoices):
+    PNRR = "pnrr", _("PNRR")
+    BANDO_PERIFERIE = "bando_periferie", _("Bando Periferie")
+    PINQUA = "pinqua", _("PINQuA")
+    FORESTAMI = "forestami", _("Forestami")
+    FONDI_UE = "fondi_ue", _("Fondi strutturali UE")
+    REGIONALE = "regionale", _("Regionale")
+    COMUNALE = "comunale", _("Comunale")
+    PRIVATO = "privato", _("Privato")
+    ALTRO = "altro", _("Altro")
+
+
+class EsitoCandidatura(models.TextChoices):
+    """The outcome of an application for funding (e.g. a PNRR call), in plain words."""
+
+    PRESENTATA = "presentata", _("Candidatura presentata, esito non noto")
+    NON_AMMESSA = "non_ammessa", _("Candidatura non ammessa")
+    AMMESSA = "ammessa", _("Candidatura ammessa ma non finanziata")
+    FINANZIATA = "finanziata", _("Candidatura finanziata")
 
 
 class Intervento(Publishable):
@@ -229,6 +253,26 @@ class Intervento(Publishable):
         blank=True,
         help_text=_('Elenco di {"titolo": ..., "url": ...}.'),
     )
+    # An application for funding and its outcome: a record can be applied for and not funded
+    # (then it has no funding rows, but the map must still say so and filter on it).
+    candidatura_fonte = models.CharField(
+        _("candidatura a"), max_length=20, choices=FonteFinanziamento.choices, blank=True
+    )
+    candidatura_esito = models.CharField(
+        _("esito della candidatura"),
+        max_length=12,
+        choices=EsitoCandidatura.choices,
+        blank=True,
+        db_index=True,
+    )
+    contributo_richiesto = models.DecimalField(
+        _("contributo richiesto (€)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
 
     history = HistoricalRecords()
 
@@ -273,6 +317,11 @@ class Intervento(Publishable):
             amounts = list(self.finanziamenti.values_list("importo", flat=True)) if self.pk else []
         funding_errors(record_label(str(_("Intervento")), self.title), amounts, self.costo_totale)
 
+    @property
+    def opencup_url(self) -> str | None:
+        """The OpenCUP page of the project, when it has a CUP."""
+        return OPENCUP_URL.format(cup=self.cup) if self.cup else None
+
     def funding_total(self) -> Decimal:
         """Sum of the funding rows (from the prefetch cache when there is one)."""
         return sum((f.importo for f in self.finanziamenti.all()), Decimal("0"))
@@ -284,18 +333,6 @@ LOCALIZZAZIONE_OF_GEOMETRY = {
     "MultiLineString": Localizzazione.LINEA,
     "MultiPoint": Localizzazione.PUNTO,
 }
-
-
-class FonteFinanziamento(models.TextChoices):
-    PNRR = "pnrr", _("PNRR")
-    BANDO_PERIFERIE = "bando_periferie", _("Bando Periferie")
-    PINQUA = "pinqua", _("PINQuA")
-    FORESTAMI = "forestami", _("Forestami")
-    FONDI_UE = "fondi_ue", _("Fondi strutturali UE")
-    REGIONALE = "regionale", _("Regionale")
-    COMUNALE = "comunale", _("Comunale")
-    PRIVATO = "privato", _("Privato")
-    ALTRO = "altro", _("Altro")
 
 
 class Finanziamento(models.Model):

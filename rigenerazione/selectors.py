@@ -18,6 +18,7 @@ from rigenerazione.models import (
     Finanziamento,
     FonteFinanziamento,
     Intervento,
+    Localizzazione,
     Opportunita,
     StatoIntervento,
     TipoOpportunita,
@@ -25,6 +26,7 @@ from rigenerazione.models import (
 from territorio.models import Comune
 
 __all__ = [
+    "interventi_comune_level_count",
     "GROUPS",
     "interventi_list",
     "opportunita_list",
@@ -158,3 +160,14 @@ def opportunita_hectares_by_group(opportunita: QuerySet[Opportunita], *, group_b
         }
         for r in rows
     ]
+
+
+def interventi_comune_level_count(comune_ids: list[int]) -> int:
+    """Published interventi located only by their Comune (no geometry of their own) in these
+    Comuni. The Atlases' rule: they count in their Comune's sheet, never in a LUM catchment."""
+    return (
+        Intervento.objects.published()
+        .filter(localizzazione=Localizzazione.COMUNALE, comuni__in=comune_ids)
+        .distinct()
+        .count()
+    )

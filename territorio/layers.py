@@ -38,12 +38,15 @@ class ComuniLayer(Layer):
     legend = (
         {"label": {"it": "Confine comunale", "en": "Municipal boundary"}, "color": "#4a4a4a"},
     )
+    default_visible = True
+    basemap_fallback = True
     licence = ISTAT_LICENCE
     attribution = ISTAT_ATTRIBUTION
     render = "geojson"
     min_zoom, max_zoom = 8, 18
     filterset_class = ComuneFilter
-    detail_page = "/comuni/{id}/"
+    detail_view = ("frontend:comune", "istat_code")
+    role = "context"
     version_models = (ZonaOmogenea,)
 
     def get_queryset(self) -> QuerySet[Comune]:
@@ -71,6 +74,7 @@ class ZoneOmogeneeLayer(Layer):
     geometry_type = "MultiPolygon"
     style = {"color": "#1f4e79", "weight": 2, "fillOpacity": 0.05}
     legend = ({"label": {"it": "Zona omogenea", "en": "Homogeneous zone"}, "color": "#1f4e79"},)
+    role = "context"
     licence = ISTAT_LICENCE
     attribution = ISTAT_ATTRIBUTION
     min_zoom, max_zoom = 8, 16
@@ -96,16 +100,25 @@ class PoliAttrattoriLayer(Layer):
     popup_fields = ("name", "ruolo_ptm")
     geometry_type = "MultiPolygon"
     id_field = "istat_code"
-    style = {"color": "#b35806", "weight": 2, "fillColor": "#f1a340", "fillOpacity": 0.35}
+    style = {"property": "ruolo_ptm", "color": "#b35806", "weight": 2, "fillOpacity": 0.35}
     legend = (
-        {"label": {"it": "Città centrale", "en": "Central city"}, "color": "#b35806"},
-        {"label": {"it": "Polo urbano attrattore", "en": "Attractor pole"}, "color": "#f1a340"},
+        {
+            "label": {"it": "Città centrale", "en": "Central city"},
+            "color": "#b35806",
+            "value": RuoloPTM.CITTA_CENTRALE.value,
+        },
+        {
+            "label": {"it": "Polo urbano attrattore", "en": "Attractor pole"},
+            "color": "#f1a340",
+            "value": RuoloPTM.POLO_ATTRATTORE.value,
+        },
     )
     licence = ISTAT_LICENCE
     attribution = "Città metropolitana di Milano, Piano Territoriale Metropolitano (PTM)"
     min_zoom, max_zoom = 8, 18
     filterset_class = ComuneFilter
-    detail_page = "/comuni/{id}/"
+    detail_view = ("frontend:comune", "istat_code")
+    role = "context"
     version_models = (ZonaOmogenea,)
 
     def get_queryset(self) -> QuerySet[Comune]:

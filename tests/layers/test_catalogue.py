@@ -62,3 +62,36 @@ def test_catalogue_reads_no_database(client, db, django_assert_num_queries):
     client.get("/api/layers/")
     with django_assert_num_queries(0):
         assert client.get("/api/layers/").status_code == 200
+
+
+def test_catalogue_gives_the_portal_theme_order_and_per_layer_behaviour(client, db):
+    data = client.get("/api/layers/").json()
+    layers = {entry["id"]: entry for entry in data["layers"]}
+
+    assert [theme["id"] for theme in data["themes"]] == [
+        "rigenerazione", "pianificazione", "mobilita", "servizi", "territorio",
+    ]  # fmt: skip
+    assert {i for i, e in layers.items() if e["default_visible"]} == {
+        "comuni", "interventi", "opportunita",
+    }  # fmt: skip
+    assert {i for i, e in layers.items() if e["role"] == "context"} == {
+        "comuni", "zone-omogenee", "poli-attrattori",
+    }  # fmt: skip
+    assert layers["interventi"]["comune_level"] == {"localizzazione": "comunale"}
+    # Detail pages come from reverse(): the same paths the portal's URLconf serves.
+    assert layers["interventi"]["links"]["detail_page"] == "/interventi/{id}/"
+    assert layers["opportunita"]["links"]["detail_page"] == "/opportunita/{id}/"
+    assert layers["zone-omogenee"]["links"]["detail_page"] is None
+
+
+def test_a_layer_coloured_by_a_property_has_one_legend_entry_per_drawn_class(client, db):
+    layers = {e["id"]: e for e in client.get("/api/layers/").json()["layers"]}
+
+    interventi = layers["interventi"]
+    assert interventi["style"]["property"] == "stato"
+    by_value = {i["value"]: i["color"] for i in interventi["legend"] if "value" in i}
+    assert set(by_value) == {"programmato", "in_corso", "concluso"}
+    assert len(set(by_value.values())) == 3  # three classes, three colours
+    lum = {i["value"]: i["color"] for i in layers["lum"]["legend"]}
+    assert set(lum) == {"metropolitano", "sovracomunale"}
+    assert len(set(lum.values())) == 2

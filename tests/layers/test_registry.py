@@ -44,7 +44,20 @@ def test_a_valid_declaration_is_registered_with_derived_queryables():
         ({"popup_fields": ("area_m2",)}, "popup_fields not among fields"),
         ({"fields": (Field("id", "istat_code"),)}, "not a valid attribute name"),
         ({"min_zoom": 12, "max_zoom": 10}, "zoom range"),
-        ({"detail_page": "/comuni/"}, "{id}"),
+        ({"role": "background"}, "role must be one of"),
+        (
+            {
+                "style": {"property": "name"},
+                "legend": ({"label": {"it": "Comune"}, "color": "#000"},),
+            },
+            "needs the 'value' it stands for",
+        ),
+        (
+            {"legend": ({"label": {"it": "Senza colore"}},)},
+            "needs a 'color' and an Italian 'label'",
+        ),
+        ({"style": {"property": "ruolo"}}, "style property 'ruolo' is not among fields"),
+        ({"comune_level": {"name": "x"}}, "comune_level records need a legend entry"),
         ({"id_field": "codice"}, "id_field 'codice' does not exist"),
     ],
 )

@@ -6,18 +6,18 @@ import { formatEuro, formatNumber, t } from "./i18n.js";
 
 const PALETTE = ["#0066cc", "#d7301f", "#1a9641", "#7b3294", "#e66101", "#008080", "#5d5d5d", "#b8860b", "#2c7fb8"];
 
-// Same colours as the interventi legend.
-const STATE_COLOURS = { programmato: "#fdae61", in_corso: "#d7301f", concluso: "#1a9641" };
+// The state colours are the interventi layer's legend (one style definition, from the catalogue).
+let STATE_COLOURS = {};
 
 const CHARTS = [
   { key: "fundingBySource", title: "chartFunding", type: "bar", params: interventiParams,
     data: (rows) => ({ labels: rows.map((r) => r.fonte_label), datasets: [{ label: t("chartFunding"), data: rows.map((r) => r.importo), backgroundColor: PALETTE }] }),
-    format: formatEuro },
+    format: formatEuro, value: "importo" },
   { key: "byState", title: "chartState", type: "doughnut", params: interventiParams,
     data: (rows) => ({ labels: rows.map((r) => r.stato_label), datasets: [{ label: t("chartState"), data: rows.map((r) => r.count), backgroundColor: rows.map((r, i) => STATE_COLOURS[r.stato] || PALETTE[i % PALETTE.length]) }] }),
-    format: formatNumber },
+    format: formatNumber, value: "count" },
   { key: "hectares", title: "chartHectares", type: "bar", params: opportunitaParams, query: "group_by=zona",
-    data: hectaresByZona, format: formatNumber, stacked: true },
+    data: hectaresByZona, format: (n) => `${formatNumber(n)} ha`, stacked: true, value: "ettari", horizontal: true },
 ];
 
 function hectaresByZona(rows) {
@@ -34,7 +34,8 @@ function hectaresByZona(rows) {
 }
 
 export class Dashboard {
-  constructor(container, api) {
+  constructor(container, api, interventi = null) {
+    STATE_COLOURS = Object.fromEntries((interventi?.legend || []).filter((i) => i.value != null).map((i) => [i.value, i.color]));
     this.container = container;
     this.api = api;
     this.charts = new Map();
@@ -69,7 +70,8 @@ export class Dashboard {
   draw(item, rows) {
     const { spec } = item;
     const data = spec.data(rows);
-    const total = rows.reduce((s, r) => s + Number(r.importo ?? r.count ?? r.ettari ?? 0), 0);
+    // Hectares are summed as hectares, never as the number of records.
+    const total = Math.round(rows.reduce((s, r) => s + Number(r[spec.value] ?? 0), 0) * 100) / 100;
     item.figure.dataset.rows = String(rows.length);
     item.figure.dataset.total = String(total);
     item.figure.querySelector(".chart-total").textContent = rows.length ? `${t("total")}: ${spec.format(total)}` : t("noData");
@@ -83,6 +85,7 @@ export class Dashboard {
       data,
       options: {
         responsive: true, maintainAspectRatio: false, animation: false,
+        indexAxis: spec.horizontal ? "y" : "x",
         plugins: { legend: { display: spec.type === "doughnut" || !!spec.stacked, position: "bottom" } },
         scales: spec.type === "bar" ? { x: { stacked: !!spec.stacked }, y: { stacked: !!spec.stacked, beginAtZero: true } } : {},
       },

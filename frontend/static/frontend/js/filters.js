@@ -1,11 +1,11 @@
 // The filter form: its state, and which query parameters each layer or chart receives.
 import { t } from "./i18n.js";
 
-export const FILTER_KEYS = ["comune", "zona", "stato", "fonte", "ambito", "tipo", "stato_opportunita", "anno"];
+export const FILTER_KEYS = ["comune", "zona", "stato", "fonte", "esito", "ambito", "tipo", "stato_opportunita", "anno"];
 
 // Which options list fills each <select>.
 const OPTION_LISTS = {
-  comune: "comune", zona: "zona", stato: "stato", fonte: "fonte",
+  comune: "comune", zona: "zona", stato: "stato", fonte: "fonte", esito: "esito",
   ambito: "ambito", tipo: "tipo", stato_opportunita: "stato_opportunita",
 };
 
@@ -13,6 +13,7 @@ const OPTION_LISTS = {
 export function initFilters(form, options, initial, onChange) {
   for (const [name, list] of Object.entries(OPTION_LISTS)) {
     const select = form.elements[name];
+    if (!select) continue;
     select.append(new Option(name === "zona" || name === "fonte" ? t("allF") : t("all"), ""));
     for (const option of options[list] || []) select.append(new Option(option.label, option.value));
   }
@@ -52,7 +53,7 @@ export function layerParams(state, queryables) {
 
 /** Parameters for the interventi statistics endpoints. */
 export function interventiParams(state) {
-  return layerParams(state, ["comune", "zona", "stato", "fonte", "ambito", "anno"]);
+  return layerParams(state, ["comune", "zona", "stato", "fonte", "esito", "ambito", "anno"]);
 }
 
 /** Parameters for the opportunità statistics endpoints. */

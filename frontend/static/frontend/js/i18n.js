@@ -26,6 +26,15 @@ const DICTIONARY = {
     featurePanel: "Dettaglio dell'elemento",
     yes: "sì",
     no: "no",
+    featureOne: "elemento",
+    featureMany: "elementi",
+    alsoHere: "Altri elementi in questo punto",
+    zoomInTitle: "Ingrandisci",
+    zoomOutTitle: "Riduci",
+    basemapDown: "Mappa di base non raggiungibile: sono mostrati i confini comunali e le stazioni.",
+    nothingHere: "Nessun elemento in questo punto.",
+    hectares: "ha",
+    esito: "Esito del finanziamento",
   },
   en: {
     all: "All",
@@ -53,6 +62,15 @@ const DICTIONARY = {
     featurePanel: "Feature details",
     yes: "yes",
     no: "no",
+    featureOne: "feature",
+    featureMany: "features",
+    alsoHere: "Other features at this spot",
+    zoomInTitle: "Zoom in",
+    zoomOutTitle: "Zoom out",
+    basemapDown: "Basemap unreachable: municipal boundaries and stations are shown instead.",
+    nothingHere: "No feature at this spot.",
+    hectares: "ha",
+    esito: "Funding outcome",
   },
 };
 
@@ -75,5 +93,19 @@ export function label(value) {
 const numberFormat = new Intl.NumberFormat(lang === "it" ? "it-IT" : "en-GB", { maximumFractionDigits: 2 });
 const euroFormat = new Intl.NumberFormat(lang === "it" ? "it-IT" : "en-GB", { style: "currency", currency: "EUR", maximumFractionDigits: 0 });
 
+const plural = new Intl.PluralRules(lang === "it" ? "it-IT" : "en-GB");
+
 export function formatNumber(n) { return numberFormat.format(n); }
+/** "1 elemento", "3 elementi" (plural rules of the page language). */
+export function formatCount(n) {
+  return `${formatNumber(n)} ${plural.select(n) === "one" ? t("featureOne") : t("featureMany")}`;
+}
+/** A year as written, never "2,027". */
+export function formatYear(n) { return String(n); }
+/** An area in m² as people read it: km² from 1 km², hectares below, m² under one hectare. */
+export function formatArea(m2) {
+  if (m2 >= 1_000_000) return `${formatNumber(Math.round(m2 / 10_000) / 100)} km²`;
+  if (m2 >= 10_000) return `${formatNumber(Math.round(m2 / 100) / 100)} ha`;
+  return `${formatNumber(Math.round(m2))} m²`;
+}
 export function formatEuro(n) { return euroFormat.format(n); }

@@ -1,65 +1,86 @@
-// The layer tree (from the catalogue, grouped by theme, with legends) and the Leaflet layers:
-// vector tiles for big layers, GeoJSON for small ones, clustered points when asked.
+// The layer tree (from the catalogue: themes in its order, layers with their legends) and the
+// Leaflet layers: vector tiles for big layers, GeoJSON for small ones, clustered points when asked.
+// Every feature is drawn in a pane by kind, so points lie over lines over areas over
+// Comune-level records over context areas (Comuni, Zone), and clicks are picked in that order.
 import { clear, el, getJSON } from "./dom.js";
 import { layerParams } from "./filters.js";
-import { label, t } from "./i18n.js";
+import { label, t, formatCount } from "./i18n.js";
+import { isComuneLevel, styleOf, swatchStyle } from "./style.js";
 
-const THEME_ORDER = ["rigenerazione", "pianificazione", "mobilita", "servizi", "territorio"];
+// Panes from bottom to top; the pick order is the reverse.
+export const PANES = { context: 380, comuneLevel: 390, areas: 400, lines: 410, points: 420, highlight: 450 };
+const KIND_RANK = { points: 0, lines: 1, areas: 2, comuneLevel: 3, context: 4 };
+// Extra pixels around a point or a line that still count as a click on it.
+const CLICK_TOLERANCE = 4;
 
-function themeRank(theme) {
-  const i = THEME_ORDER.indexOf(theme);
-  return i < 0 ? THEME_ORDER.length : i;
-}
-
-function withQuery(url, params) {
+export function withQuery(url, params) {
   const query = params.toString();
   return query ? `${url}${url.includes("?") ? "&" : "?"}${query}` : url;
 }
 
-/** The style function of a layer: ``entry.style``, coloured by category when the style names a
- *  ``property`` and the legend items carry the matching ``value`` (a categorised layer). */
-function featureStyle(entry) {
-  const base = { ...entry.style };
-  const colours = new Map(entry.legend.filter((item) => item.value != null).map((item) => [String(item.value), item.color]));
-  const byCategory = base.property && colours.size
-    ? (feature) => {
-      const colour = colours.get(String(feature.properties?.[base.property]));
-      return colour ? { ...base, color: colour, fillColor: colour } : base;
-    }
-    : () => base;
-  // A record located only by its Comune carries the Comune's boundary: draw it as a light
-  // dashed outline, never as if it were the project's perimeter.
-  return (feature) => {
-    const style = byCategory(feature);
-    return feature.properties?.localizzazione === "comunale"
-      ? { ...style, dashArray: "4 4", weight: 1.5, fillOpacity: 0.05 }
-      : style;
-  };
+/** The pane kind of a feature: context areas, Comune-level records, then by geometry. */
+export function kindOf(entry, feature) {
+  if (entry.role === "context") return "context";
+  if (isComuneLevel(entry, feature)) return "comuneLevel";
+  const type = feature.geometry?.type || entry.geometry_type;
+  if (/Point/.test(type)) return "points";
+  if (/LineString/.test(type)) return "lines";
+  return "areas";
+}
+
+export function createPanes(map) {
+  const renderers = {};
+  for (const [name, zIndex] of Object.entries(PANES)) {
+    const pane = map.createPane(`rx-${name}`);
+    pane.style.zIndex = String(zIndex);
+    pane.dataset.kind = name;
+    renderers[name] = L.canvas({ pane: `rx-${name}`, padding: 0.2 });
+  }
+  map.getPane("rx-highlight").style.pointerEvents = "none";
+  return renderers;
+}
+
+/** Rough size of a shape (degrees²), only to order overlapping areas smallest first. */
+function sizeOf(bounds) {
+  if (!bounds?.isValid()) return 0;
+  return (bounds.getNorth() - bounds.getSouth()) * (bounds.getEast() - bounds.getWest());
 }
 
 export class LayerManager {
-  /** ``onFeature(entry, feature)`` on click; ``onChange()`` after a toggle or a reload. */
-  constructor(map, catalogue, { onFeature, onChange }) {
+  /** ``onChange()`` after a toggle or a reload. */
+  constructor(map, catalogue, { onChange }) {
     this.map = map;
-    this.entries = new Map(catalogue.map((entry) => [entry.id, entry]));
+    this.themes = catalogue.themes || [];
+    this.entries = new Map((catalogue.layers || []).map((entry) => [entry.id, entry]));
+    this.order = [...this.entries.keys()];
     this.active = new Set();
     this.leaflet = new Map();
     this.counts = new Map();
+    this.data = new Map();
     this.controllers = new Map();
     this.filters = {};
-    this.onFeature = onFeature;
     this.onChange = onChange;
+    this.renderers = createPanes(map);
   }
 
-  /** Build the tree in ``container`` with checkboxes for each layer. */
+  /** The layers shown when the map opens without a permalink. */
+  defaults() {
+    return [...this.entries.values()].filter((e) => e.default_visible).map((e) => e.id);
+  }
+
+  /** Build the tree in ``container`` with checkboxes for each layer, themes in catalogue order. */
   renderTree(container) {
     clear(container);
+    const rank = (theme) => {
+      const i = this.themes.findIndex((th) => th.id === theme);
+      return i < 0 ? this.themes.length : i;
+    };
     const themes = new Map();
     for (const entry of this.entries.values()) {
       if (!themes.has(entry.theme)) themes.set(entry.theme, { title: entry.theme_title, layers: [] });
       themes.get(entry.theme).layers.push(entry);
     }
-    const ordered = [...themes.entries()].sort((a, b) => themeRank(a[0]) - themeRank(b[0]));
+    const ordered = [...themes.entries()].sort((a, b) => rank(a[0]) - rank(b[0]));
     for (const [theme, group] of ordered) {
       const fieldset = el("fieldset", { className: "layer-group", dataset: { theme } },
         el("legend", { text: label(group.title) }));
@@ -75,8 +96,8 @@ export class LayerManager {
     checkbox.checked = this.active.has(entry.id);
     checkbox.addEventListener("change", () => this.toggle(entry.id, checkbox.checked));
     const legend = el("ul", { className: "layer-legend", "aria-label": `${t("legend")}: ${label(entry.title)}` },
-      entry.legend.map((item) => el("li", {},
-        el("span", { className: "swatch", style: `background:${item.color}`, "aria-hidden": "true" }),
+      entry.legend.map((item) => el("li", { dataset: { value: item.value ?? "", comuneLevel: item.comune_level ? "true" : "" } },
+        el("span", { className: "swatch", style: swatchStyle(item), "aria-hidden": "true", dataset: { color: item.color } }),
         label(item.label))));
     return el("div", { className: "layer-item", dataset: { layerItem: entry.id } },
       el("div", { className: "form-check" },
@@ -100,6 +121,14 @@ export class LayerManager {
     this.onChange();
   }
 
+  /** Switch a layer on (ticking its box), e.g. for a search result on a hidden layer. */
+  async ensureActive(id) {
+    if (this.active.has(id) || !this.entries.has(id)) return;
+    const box = document.querySelector(`#layer-${CSS.escape(id)}`);
+    if (box) box.checked = true;
+    await this.toggle(id, true);
+  }
+
   /** New filters: reload every active layer. */
   async setFilters(filters) {
     this.filters = filters;
@@ -112,6 +141,7 @@ export class LayerManager {
     const layer = this.leaflet.get(id);
     if (layer) this.map.removeLayer(layer);
     this.leaflet.delete(id);
+    this.data.delete(id);
   }
 
   setCount(id, count) {
@@ -119,13 +149,17 @@ export class LayerManager {
     const span = document.querySelector(`[data-layer-item="${id}"] .layer-count`);
     if (!span) return;
     span.dataset.count = count == null ? "" : String(count);
-    span.textContent = count == null ? "" : `${count} ${t("features")}`;
+    span.textContent = count == null ? "" : formatCount(count);
+  }
+
+  params(entry) {
+    return layerParams(this.filters, entry.queryables);
   }
 
   async load(id) {
     const entry = this.entries.get(id);
     if (!entry) return;
-    const params = layerParams(this.filters, entry.queryables);
+    const params = this.params(entry);
     if (entry.render === "tiles") {
       this.remove(id);
       this.leaflet.set(id, this.tileLayer(entry, params).addTo(this.map));
@@ -141,6 +175,7 @@ export class LayerManager {
       document.querySelector(`[data-layer-item="${id}"] .layer-count`).textContent = t("loadError");
       return;
     }
+    this.data.set(id, data);
     this.leaflet.set(id, this.geoJsonLayer(entry, data).addTo(this.map));
     this.setCount(id, data.features.length);
   }
@@ -164,40 +199,109 @@ export class LayerManager {
     this.setCount(entry.id, page ? page.numberMatched : null);
   }
 
+  /** One Leaflet GeoJSON layer per kind (each in its pane), grouped. Not interactive: the map
+   *  picks clicks itself (see ``pick``). */
   geoJsonLayer(entry, data) {
-    const styleOf = featureStyle(entry);
-    const layer = L.geoJSON(data, {
-      style: styleOf,
-      pointToLayer: (feature, latlng) => {
-        const style = styleOf(feature);
-        return L.circleMarker(latlng, { ...style, radius: style.radius || 6, fillOpacity: Math.max(style.fillOpacity ?? 0.6, 0.6) });
-      },
-      onEachFeature: (feature, featureLayer) => {
-        featureLayer.on("click", () => this.onFeature(entry, feature));
-      },
-    });
-    if (!entry.cluster || typeof L.markerClusterGroup !== "function") return layer;
-    return L.markerClusterGroup({ showCoverageOnHover: false }).addLayer(layer);
+    const byKind = new Map();
+    for (const feature of data.features) {
+      const kind = kindOf(entry, feature);
+      if (!byKind.has(kind)) byKind.set(kind, []);
+      byKind.get(kind).push(feature);
+    }
+    const group = L.featureGroup();
+    for (const [kind, features] of byKind) {
+      const renderer = this.renderers[kind];
+      const layer = L.geoJSON({ type: "FeatureCollection", features }, {
+        renderer,
+        pane: `rx-${kind}`,
+        interactive: false,
+        style: (feature) => styleOf(entry, feature.properties),
+        pointToLayer: (feature, latlng) => {
+          const style = styleOf(entry, feature.properties);
+          return L.circleMarker(latlng, {
+            ...style, renderer, pane: `rx-${kind}`, interactive: false,
+            radius: style.radius || 6, fillOpacity: Math.max(style.fillOpacity ?? 0.6, 0.6),
+          });
+        },
+      });
+      layer.rxKind = kind;
+      if (entry.cluster && kind === "points" && typeof L.markerClusterGroup === "function") {
+        const cluster = L.markerClusterGroup({ showCoverageOnHover: false, clusterPane: "rx-points" }).addLayer(layer);
+        cluster.rxKind = kind;
+        cluster.rxInner = layer;
+        group.addLayer(cluster);
+      } else {
+        group.addLayer(layer);
+      }
+    }
+    return group;
   }
 
   tileLayer(entry, params) {
     const url = withQuery(entry.links.tiles, params).replace(/%7B/g, "{").replace(/%7D/g, "}");
-    // Always filled (even at opacity 0) so a click inside a polygon reaches it.
-    const style = { ...entry.style, fill: true, fillOpacity: entry.style.fillOpacity ?? 0, radius: entry.style.radius || 4 };
+    const kind = entry.role === "context" ? "context" : "areas";
     const tiles = L.vectorGrid.protobuf(url, {
-      vectorTileLayerStyles: { [entry.id]: style },
-      interactive: true,
-      // SVG tiles: their paths receive clicks through the DOM.
-      rendererFactory: L.svg.tile,
+      vectorTileLayerStyles: {
+        [entry.id]: (properties) => ({ ...styleOf(entry, properties), fill: true, radius: entry.style.radius || 4 }),
+      },
+      interactive: false,
+      pane: `rx-${kind}`,
+      rendererFactory: L.canvas.tile,
       minZoom: entry.min_zoom,
       maxNativeZoom: Math.min(entry.max_zoom, 18),
-      // VectorGrid hands click events only the properties: keep the feature id with them.
-      getFeatureId: (f) => { f.properties.__id = f.id; return f.id; },
-    });
-    tiles.on("click", (event) => {
-      const { __id: featureId, ...properties } = event.layer.properties || {};
-      this.onFeature(entry, { id: featureId, properties });
     });
     return tiles;
+  }
+
+  /** Every feature of the active layers under ``latlng``, most precise first: points, lines,
+   *  areas (smallest first), Comune-level records, context areas; the upper layer first on a
+   *  tie. Drawn GeoJSON is hit-tested as drawn; tiled layers ask the server (bbox of the click). */
+  async pick(latlng) {
+    const point = this.map.latLngToLayerPoint(latlng);
+    const hits = [];
+    for (const id of this.active) {
+      const entry = this.entries.get(id);
+      const group = this.leaflet.get(id);
+      if (!group || entry.render === "tiles") continue;
+      group.eachLayer((kindLayer) => {
+        const inner = kindLayer.rxInner || kindLayer;
+        inner.eachLayer((shape) => {
+          if (!shape._map || !shape._containsPoint) return;
+          if (!this.contains(shape, point)) return;
+          hits.push({ entry, feature: shape.feature, kind: inner.rxKind, size: shape.getBounds ? sizeOf(shape.getBounds()) : 0 });
+        });
+      });
+    }
+    const tiled = [...this.active].map((id) => this.entries.get(id)).filter((e) => e.render === "tiles" && this.leaflet.has(e.id));
+    const box = this.clickBox(latlng);
+    await Promise.all(tiled.map(async (entry) => {
+      const params = this.params(entry);
+      params.set("bbox", box.join(","));
+      const data = await getJSON(withQuery(entry.links.geojson, params));
+      for (const feature of data?.features || []) {
+        hits.push({ entry, feature, kind: kindOf(entry, feature), size: sizeOf(L.geoJSON(feature).getBounds()) });
+      }
+    }));
+    // Within a pane, a layer registered later is drawn above an earlier one.
+    const layerRank = (entry) => -this.order.indexOf(entry.id);
+    hits.sort((a, b) => (KIND_RANK[a.kind] - KIND_RANK[b.kind]) || (a.size - b.size) || (layerRank(a.entry) - layerRank(b.entry)));
+    return hits;
+  }
+
+  contains(shape, point) {
+    // Lines and areas: Leaflet's own hit test of the canvas renderer (layer pixels, with the
+    // renderer's tolerance). Points: the drawn disc plus a few pixels, easier to hit on a phone.
+    if (!(shape instanceof L.CircleMarker)) return shape._containsPoint(point);
+    const centre = this.map.latLngToLayerPoint(shape.getLatLng());
+    const reach = (shape.options.radius || 6) + (shape.options.weight || 0) / 2 + CLICK_TOLERANCE;
+    return centre.distanceTo(point) <= reach;
+  }
+
+  /** A box of a few pixels around ``latlng``, as minx,miny,maxx,maxy in degrees. */
+  clickBox(latlng) {
+    const p = this.map.latLngToContainerPoint(latlng);
+    const a = this.map.containerPointToLatLng([p.x - CLICK_TOLERANCE, p.y + CLICK_TOLERANCE]);
+    const b = this.map.containerPointToLatLng([p.x + CLICK_TOLERANCE, p.y - CLICK_TOLERANCE]);
+    return [a.lng, a.lat, b.lng, b.lat].map((v) => v.toFixed(7));
   }
 }
