@@ -192,6 +192,7 @@ def test_a_permalink_restores_view_layers_and_filters(live_server, page, browser
     page.click("#tab-btn-filters")
     page.select_option("#f-zona", "nord-ovest")
     wait_count(page, "comuni", 16)
+    page.wait_for_selector(READY)  # the map has also moved to the chosen Zona
     zoom = int(hash_params(page)["map"].split("/")[0])
     page.click("#map .leaflet-control-zoom-in")
     page.wait_for_function(

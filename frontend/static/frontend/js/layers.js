@@ -266,8 +266,9 @@ export class LayerManager {
       group.eachLayer((kindLayer) => {
         const inner = kindLayer.rxInner || kindLayer;
         inner.eachLayer((shape) => {
-          if (!shape._map || !shape._containsPoint) return;
-          if (!this.contains(shape, point)) return;
+          // A Multi* feature is a group of shapes: any of its parts is the feature.
+          const parts = shape.eachLayer ? shape.getLayers() : [shape];
+          if (!parts.some((part) => part._map && part._containsPoint && this.contains(part, point))) return;
           hits.push({ entry, feature: shape.feature, kind: inner.rxKind, size: shape.getBounds ? sizeOf(shape.getBounds()) : 0 });
         });
       });

@@ -73,7 +73,7 @@ const layers = new LayerManager(map, catalogue, {
 
 // -- Highlight what was chosen ------------------------------------------------------------
 let highlight = null;
-function highlightFeature(feature) {
+function highlightFeature(entry, feature) {
   highlight?.remove();
   highlight = null;
   if (!feature?.geometry) return;
@@ -83,7 +83,7 @@ function highlightFeature(feature) {
     style: () => ({ color: "#ffd400", weight: 5, opacity: 1, fill: false }),
     pointToLayer: (f, latlng) => L.circleMarker(latlng, { pane: "rx-highlight", renderer: layers.renderers.highlight, radius: 11, color: "#ffd400", weight: 4, fill: false }),
   }).addTo(map);
-  mapEl.dataset.highlight = String(feature.id ?? "");
+  mapEl.dataset.highlight = `${entry.id}:${feature.id ?? ""}`;
 }
 
 /** The GeoJSON feature ``id`` of a layer: from the drawn data, else from the OGC API. */
@@ -95,12 +95,12 @@ async function featureOf(entry, id) {
 
 function showPick(hits) {
   featurePanel.showHits(hits, showPick);
-  highlightFeature(hits[0]?.feature);
+  if (hits.length) highlightFeature(hits[0].entry, hits[0].feature);
 }
 
 map.on("click", async (event) => {
   const hits = await layers.pick(event.latlng);
-  if (!hits.length) { featurePanel.close(); highlightFeature(null); return; }
+  if (!hits.length) { featurePanel.close(); highlightFeature(null, null); return; }
   showPick(hits);
 });
 
@@ -130,7 +130,7 @@ async function zoomToPlace(next, previous) {
   if (!context) return;
   const data = await getJSON(withQuery(context.links.geojson, new URLSearchParams([place])));
   const bounds = data?.features?.length ? L.geoJSON(data).getBounds() : null;
-  if (bounds?.isValid()) map.fitBounds(bounds, { maxZoom: 15 });
+  if (bounds?.isValid()) map.fitBounds(bounds, { maxZoom: 15, animate: false });
 }
 
 filters = initFilters(document.getElementById("filters"), mapConfig.filterOptions, state.filters, async (next) => {
@@ -148,7 +148,7 @@ initSearch(document.getElementById("search-input"), document.getElementById("sea
   const entry = layers.entries.get(hit.layer);
   if (!entry) return;
   await layers.ensureActive(entry.id);
-  highlightFeature(await featureOf(entry, hit.id));
+  highlightFeature(entry, await featureOf(entry, hit.id));
 });
 map.on("moveend", save);
 
