@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from decimal import Decimal
 
 import pytest
@@ -165,3 +166,14 @@ def test_command_reports_what_it_did(territorio, data_dir, capsys):
     call_command("load_pnrr_rigenerazione", data_dir=data_dir)
 
     assert "117 creati" in capsys.readouterr().out
+
+
+def test_every_application_carries_its_funding_outcome_in_plain_fields(loaded):
+    # The CSV: 4 not admitted, 32 funded by the decree, the other 81 admitted but not funded.
+    outcomes = Counter(Intervento.objects.values_list("candidatura_esito", flat=True))
+    assert outcomes == {"non_ammessa": 4, "finanziata": 32, "ammessa": 81}
+    assert set(Intervento.objects.values_list("candidatura_fonte", flat=True)) == {"pnrr"}
+    # Bareggio asked for 1 250 000.00 € and was admitted, not funded.
+    bareggio = Intervento.objects.get(cup="H53D21000230001")
+    assert bareggio.candidatura_esito == "ammessa"
+    assert bareggio.contributo_richiesto == Decimal("1250000.00")
