@@ -42,7 +42,8 @@ class LumLayer(Layer):
         Field("is_sample", it="Dato di esempio", en="Sample record"),
     )
     popup_fields = ("name", "comune", "modes", "lines", "rank", "stato")
-    search_fields = ("name",)
+    # A station is also found by its Comune's name ("Rho stazione").
+    search_fields = ("name", "comune__name")
     geometry_type = "Point"
     style = {"property": "rank", "color": "#6a3d9a", "weight": 2, "fillOpacity": 0.8, "radius": 6}
     legend = (

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # unaccent and trigram lookups of the portal's search.
+    "django.contrib.postgres",
     "django.contrib.gis",
     "rest_framework",
     "rest_framework.authtoken",

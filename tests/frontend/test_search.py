@@ -39,8 +39,8 @@ def test_search_puts_names_starting_with_the_text_first(client, territorio):
 
 
 def test_search_returns_at_most_per_layer_hits_of_each_layer(client, territorio):
-    # "an" occurs in far more than PER_LAYER Comuni names.
-    results = client.get("/api/search/", {"q": "an"}).json()["results"]
+    # Far more than PER_LAYER Comuni have a word starting with "san" (or "S.").
+    results = client.get("/api/search/", {"q": "san"}).json()["results"]
 
     assert len([h for h in results if h["layer"] == "comuni"]) == PER_LAYER
 
@@ -104,3 +104,51 @@ def test_a_layer_declaring_unknown_search_fields_fails_at_registration():
 
     with pytest.raises(ImproperlyConfigured, match="search_fields"):
         LayerRegistry().register(BadLayer)
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("sesto san giovanni", "Sesto San Giovanni"),
+        ("CASSANO D'ADDA", "Cassano d'Adda"),
+        ("cernusco sul navig", "Cernusco sul Naviglio"),
+        ("san colombano", "San Colombano al Lambro"),
+    ],
+)
+def test_search_forgives_case_accents_and_partial_words(client, territorio, typed, found):
+    results = client.get("/api/search/", {"q": typed}).json()["results"]
+
+    assert results[0]["name"] == found
+
+
+def test_search_expands_abbreviations_and_finds_stations_by_their_comune(client, rho):
+    from django.contrib.gis.geos import Point
+
+    from layers.srid import STORAGE_SRID
+    from tests.lum.conftest import make_lum
+
+    here = Point(9.04, 45.53, srid=STORAGE_SRID)
+    make_lum(rho, 0, 0, name="Rho Fiera", geom=here)
+    make_lum(rho, 0, 0, name="Sesto S. Giovanni / Sesto 1 Maggio FS", geom=here, code="X2")
+
+    by_comune = client.get("/api/search/", {"q": "Rho stazione"}).json()["results"]
+    abbreviated = client.get("/api/search/", {"q": "Sesto San Giovanni"}).json()["results"]
+    accents = client.get("/api/search/", {"q": "sesto s giovanni 1 maggio"}).json()["results"]
+
+    assert "Rho Fiera" in [h["name"] for h in by_comune if h["layer"] == "lum"]
+    lum_names = [h["name"] for h in abbreviated if h["layer"] == "lum"]
+    assert lum_names == ["Sesto S. Giovanni / Sesto 1 Maggio FS"]
+    assert accents[0]["name"] == "Sesto S. Giovanni / Sesto 1 Maggio FS"
+
+
+def test_search_ranks_real_records_before_samples_and_gives_one_hit_per_name(
+    client, milano, interventi_searchable
+):
+    for _ in range(3):
+        make_intervento(milano, title="Parco campione", lon=9.2, lat=45.5, is_sample=True)
+    make_intervento(milano, title="Parco reale", lon=9.2, lat=45.5)
+
+    results = client.get("/api/search/", {"q": "parco"}).json()["results"]
+
+    names = [h["name"] for h in results if h["layer"] == "interventi"]
+    assert names == ["Parco reale", "Parco campione"]
