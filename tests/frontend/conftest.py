@@ -5,10 +5,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.contrib.gis.geos import MultiPoint, MultiPolygon, Point, Polygon
+from django.contrib.gis.geos import (
+    LineString,
+    MultiLineString,
+    MultiPoint,
+    MultiPolygon,
+    Point,
+    Polygon,
+)
 
 from layers.srid import STORAGE_SRID
 from rigenerazione.models import (
+    EsitoCandidatura,
     Finanziamento,
     FonteFinanziamento,
     Intervento,
@@ -70,6 +78,48 @@ def make_opportunita(
         publication_state=state,
         is_sample=True,
     )
+
+
+# Places inside Rho (checked against the ISTAT boundary).
+POINT = (9.045, 45.52)  # a point intervento, inside the opportunità
+IN_OPPORTUNITA = (9.048, 45.517)  # the opportunità only
+LINE = ((9.02, 45.54), (9.035, 45.545))  # a line intervento; clicked at its middle
+ELSEWHERE_IN_RHO = (9.03, 45.535)  # only the Comune and its Comune-level record
+
+
+def comune_level_pnrr(rho, *, esito=EsitoCandidatura.AMMESSA, cup="B11B21000000001") -> Intervento:
+    """A PNRR application located only by its Comune (its geometry is the Comune's)."""
+    intervento = Intervento.objects.create(
+        title=f"Candidatura PNRR di Rho {cup}",
+        geom=rho.geom,
+        localizzazione=Localizzazione.COMUNALE,
+        stato=StatoIntervento.PROGRAMMATO,
+        costo_totale=Decimal("2850000.00"),
+        cup=cup,
+        candidatura_fonte=FonteFinanziamento.PNRR,
+        candidatura_esito=esito,
+        contributo_richiesto=Decimal("2850000.00"),
+        publication_state=PublicationState.PUBBLICATO,
+    )
+    intervento.comuni.add(rho)
+    return intervento
+
+
+@pytest.fixture
+def rho_world(rho):
+    """In Rho: a Comune-level PNRR application, an opportunità, a point inside it and a line."""
+    comune_level_pnrr(rho)
+    make_opportunita(rho, title="Area ex Cerini", lon=9.04, lat=45.515)
+    make_intervento(rho, title="Fermata riqualificata", lon=POINT[0], lat=POINT[1])
+    line = Intervento.objects.create(
+        title="Pista ciclabile del Lura",
+        geom=MultiLineString(LineString(*LINE, srid=STORAGE_SRID), srid=STORAGE_SRID),
+        localizzazione=Localizzazione.LINEA,
+        stato=StatoIntervento.PROGRAMMATO,
+        publication_state=PublicationState.PUBBLICATO,
+    )
+    line.comuni.add(rho)
+    return rho
 
 
 @pytest.fixture

@@ -9,8 +9,7 @@ from django.contrib.gis.geos import Point
 
 from layers.srid import STORAGE_SRID
 from rigenerazione.models import EsitoCandidatura, FonteFinanziamento
-from tests.frontend.conftest import RHO, make_intervento
-from tests.frontend.test_map_truth import comune_level_pnrr
+from tests.frontend.conftest import RHO, comune_level_pnrr, make_intervento
 from tests.lum.conftest import make_lum
 
 pytestmark = pytest.mark.django_db
