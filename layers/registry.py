@@ -22,6 +22,7 @@ model fails at start-up with :class:`~django.core.exceptions.ImproperlyConfigure
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -29,6 +30,8 @@ from django.contrib.gis.db.models import GeometryField
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db.models import Model, QuerySet
 from django.urls import reverse
+
+from layers.dependencies import layer_tables
 
 __all__ = [
     "THEMES",
@@ -122,8 +125,9 @@ class Layer:
     comune_level: dict[str, str] | None = None
     # ORM lookups the portal's search box matches (icontains); empty: not searchable.
     search_fields: tuple[str, ...] = ()
-    # Other models whose changes alter what the layer serves (joined names, filters).
-    version_models: tuple[type[Model], ...] = ()
+    # False: served by id (``/ogc/collections/{id}/items``, tiles, downloads) but never listed
+    # (catalogue, OGC collections, the portal's map, /dati/, search): e.g. the benchmark's layer.
+    listed: bool = True
 
     def get_queryset(self) -> QuerySet:
         """The records the public may see. Override to filter (e.g. ``.published()``)."""
@@ -148,11 +152,11 @@ class Layer:
     def popup(self) -> list[Field]:
         return [self.field_named(name) for name in self.popup_fields]
 
-    @property
+    @functools.cached_property
     def version_tables(self) -> list[str]:
-        """The database tables whose changes make a new data version of the layer."""
-        models = [self.model, *self.version_models]
-        return sorted({m._meta.db_table for m in models})
+        """The database tables whose changes make a new data version of the layer: derived
+        from the declaration (queryset, fields, filters) by :mod:`layers.dependencies`."""
+        return layer_tables(self)
 
     def detail_url(self, feature_id) -> str | None:
         """The portal page of one record, from reverse() (None: the layer has no pages)."""
@@ -302,8 +306,8 @@ class LayerRegistry:
         return self._layers.get(layer_id)
 
     def all(self) -> list[Layer]:
-        """Every available layer, in registration order."""
-        return [layer for layer in self._layers.values() if layer.is_available()]
+        """Every listed and available layer, in registration order (what the public sees)."""
+        return [layer for layer in self._layers.values() if layer.listed and layer.is_available()]
 
     def declared(self) -> list[Layer]:
         """Every registered layer, available or not."""

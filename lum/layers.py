@@ -12,7 +12,6 @@ from layers.registry import Field, Layer, register
 from lum.filters import LumFilter, ServizioFilter
 from lum.models import Lum, RangoLum, Servizio
 from lum.services import METRO_SOURCE, RAIL_SOURCE
-from territorio.models import Comune
 
 __all__ = ["LumLayer", "ServiziLayer"]
 
@@ -65,7 +64,6 @@ class LumLayer(Layer):
     filterset_class = LumFilter
     detail_view = ("atlante:lum", "pk")
     basemap_fallback = True
-    version_models = (Comune,)
 
     def get_queryset(self) -> QuerySet[Lum]:
         return Lum.objects.published().select_related("comune")
@@ -105,7 +103,6 @@ class ServiziLayer(Layer):
     cluster = True
     min_zoom, max_zoom = 8, 19
     filterset_class = ServizioFilter
-    version_models = (Comune,)
 
     def get_queryset(self) -> QuerySet[Servizio]:
         return Servizio.objects.published().select_related("comune")

@@ -47,7 +47,6 @@ class ComuniLayer(Layer):
     filterset_class = ComuneFilter
     detail_view = ("frontend:comune", "istat_code")
     role = "context"
-    version_models = (ZonaOmogenea,)
 
     def get_queryset(self) -> QuerySet[Comune]:
         return Comune.objects.select_related("zona_omogenea")
@@ -119,7 +118,6 @@ class PoliAttrattoriLayer(Layer):
     filterset_class = ComuneFilter
     detail_view = ("frontend:comune", "istat_code")
     role = "context"
-    version_models = (ZonaOmogenea,)
 
     def get_queryset(self) -> QuerySet[Comune]:
         return Comune.objects.select_related("zona_omogenea").filter(
