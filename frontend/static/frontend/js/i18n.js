@@ -35,6 +35,11 @@ const DICTIONARY = {
     nothingHere: "Nessun elemento in questo punto.",
     hectares: "ha",
     esito: "Esito del finanziamento",
+    listLayer: "Livello",
+    listCost: "Costo totale",
+    listRequested: "Contributo richiesto",
+    listArea: "Superficie",
+    listPages: "Pagine dell'elenco",
   },
   en: {
     all: "All",
@@ -71,6 +76,11 @@ const DICTIONARY = {
     nothingHere: "No feature at this spot.",
     hectares: "ha",
     esito: "Funding outcome",
+    listLayer: "Layer",
+    listCost: "Total cost",
+    listRequested: "Requested grant",
+    listArea: "Area",
+    listPages: "List pages",
   },
 };
 

@@ -6,6 +6,7 @@ import { renderDataPanel } from "./datapanel.js";
 import { getJSON } from "./dom.js";
 import { initFilters } from "./filters.js";
 import { LayerManager, withQuery } from "./layers.js";
+import { FeatureList } from "./list.js";
 import { FeaturePanel, initTabs } from "./panel.js";
 import { readPermalink, writePermalink } from "./permalink.js";
 import { initSearch, zoomTo } from "./search.js";
@@ -62,13 +63,26 @@ function loadScript(src) {
     document.head.append(script);
   });
 }
-initTabs(document.querySelector(".portal-tabs"), { "tab-charts": openCharts });
+let listOpen = false;
+initTabs(document.querySelector(".portal-tabs"), {
+  "tab-charts": openCharts,
+  "tab-list": () => { listOpen = true; featureList.refresh(); },
+});
 
 const catalogue = (await getJSON(mapEl.dataset.catalogueUrl)) || { layers: [], themes: [] };
 let filters = {};
 const save = () => writePermalink({ map, layers: [...layers.active], filters });
 const layers = new LayerManager(map, catalogue, {
-  onChange: () => { save(); renderCounts(); },
+  onChange: () => { save(); renderCounts(); if (listOpen) featureList.refresh(); },
+});
+// List → map: a chosen row is zoomed to, highlighted and shown in the panel.
+const featureList = new FeatureList(document.getElementById("feature-list"), layers, {
+  onChoose: (entry, feature) => {
+    const bounds = L.geoJSON(feature).getBounds();
+    if (bounds.isValid()) map.fitBounds(bounds, { maxZoom: 16, animate: false });
+    featurePanel.show(entry, feature);
+    highlightFeature(entry, feature);
+  },
 });
 
 // -- Highlight what was chosen ------------------------------------------------------------
@@ -96,6 +110,8 @@ async function featureOf(entry, id) {
 function showPick(hits) {
   featurePanel.showHits(hits, showPick);
   if (hits.length) highlightFeature(hits[0].entry, hits[0].feature);
+  // Map → list: the picked feature's row is selected.
+  if (hits.length && listOpen) featureList.select(hits[0].feature.id, hits[0].entry.id);
 }
 
 map.on("click", async (event) => {

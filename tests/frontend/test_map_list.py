@@ -1,0 +1,80 @@
+"""The list beside the map: filtered features as a sortable, paged table with totals, in sync
+with the map both ways, with exports that carry the same filters."""
+
+from __future__ import annotations
+
+import pytest
+
+from rigenerazione.models import Intervento
+from tests.browser import app_errors, screenshot
+from tests.frontend.conftest import LINE, RHO
+from tests.frontend.test_map_truth import page_xy
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+READY = "#map[data-ready=true]"
+
+
+def row_titles(page) -> list[str]:
+    return page.eval_on_selector_all(
+        ".list-table tbody tr", "rows => rows.map(r => r.cells[0].textContent)"
+    )
+
+
+def open_list(page, live_server) -> None:
+    page.goto(f"{live_server.url}/#map=14/45.53000/9.04500&layers=comuni,interventi")
+    page.wait_for_selector(READY)
+    page.click("#tab-btn-list")
+    page.wait_for_selector(".list-table tbody tr")
+
+
+def test_the_list_shows_the_filtered_features_sorted_with_totals(live_server, page, rho_world):
+    open_list(page, live_server)
+
+    assert len(row_titles(page)) == 3
+    assert page.text_content('.list-totals [data-total="count"]') == "3 elementi"
+    # Only the PNRR application has a cost: 2 850 000 €.
+    assert page.get_attribute('.list-totals [data-total="costo_totale"]', "data-value") == "2850000"
+
+    page.click('.list-table th button[data-sort="title"]')
+    ascending = row_titles(page)
+    page.click('.list-table th button[data-sort="title"]')
+
+    assert ascending == sorted(ascending)
+    assert row_titles(page) == sorted(ascending, reverse=True)
+    screenshot(page, "portal-list")
+    assert app_errors(page) == []
+
+
+def test_list_and_map_follow_each_other(live_server, page, rho_world):
+    open_list(page, live_server)
+    point = Intervento.objects.get(title="Fermata riqualificata")
+    line = Intervento.objects.get(title="Pista ciclabile del Lura")
+
+    # List → map: the row's feature is shown and highlighted.
+    page.click(f'.list-table tbody tr[data-id="{point.pk}"]')
+    page.wait_for_function(
+        f"document.getElementById('map').dataset.highlight === 'interventi:{point.pk}'"
+    )
+    assert page.text_content("#feature-title") == "Fermata riqualificata"
+
+    # Map → list: a click on the line selects its row.
+    middle = ((LINE[0][0] + LINE[1][0]) / 2, (LINE[0][1] + LINE[1][1]) / 2)
+    page.mouse.click(*page_xy(page, *middle))
+    page.wait_for_selector(f'.list-table tbody tr[data-id="{line.pk}"][aria-selected="true"]')
+    assert app_errors(page) == []
+
+
+def test_list_exports_carry_the_same_filters(live_server, page, rho_world):
+    page.goto(f"{live_server.url}/#layers=interventi&comune={RHO}&esito=ammessa")
+    page.wait_for_selector(READY)
+    page.click("#tab-btn-list")
+    page.wait_for_selector(".list-table tbody tr")
+
+    assert len(row_titles(page)) == 1
+    for kind in ("csv", "geojson"):
+        href = page.get_attribute(f'.list-exports a[data-export="{kind}"]', "href")
+        assert f"comune={RHO}" in href and "esito=ammessa" in href
+    csv = page.request.get(live_server.url + page.get_attribute('a[data-export="csv"]', "href"))
+    assert csv.ok and len(csv.text().strip().splitlines()) == 2  # header + the one record
+    assert app_errors(page) == []
