@@ -78,3 +78,31 @@ def test_list_exports_carry_the_same_filters(live_server, page, rho_world):
     csv = page.request.get(live_server.url + page.get_attribute('a[data-export="csv"]', "href"))
     assert csv.ok and len(csv.text().strip().splitlines()) == 2  # header + the one record
     assert app_errors(page) == []
+
+
+def test_share_copies_the_link_of_the_current_view(live_server, page, rho_world):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page.goto(f"{live_server.url}/#map=14/45.53000/9.04500&layers=interventi&comune={RHO}")
+    page.wait_for_selector(READY)
+
+    page.click("#share-button")
+
+    page.wait_for_selector("#share-status:has-text('Link copiato')")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.url and f"comune={RHO}" in copied
+    assert app_errors(page) == []
+
+
+def test_print_shows_map_legend_filters_and_attribution(live_server, page, rho_world):
+    page.goto(f"{live_server.url}/#layers=interventi&comune={RHO}")
+    page.wait_for_selector(READY)
+    page.evaluate("window.print = () => { window.printed = true; }")
+
+    page.click("#print-button")
+    page.emulate_media(media="print")
+
+    assert page.evaluate("window.printed") is True
+    assert "Comune: Rho" in page.inner_text("#print-summary")
+    assert page.is_visible('[data-layer-item="interventi"] .layer-legend')
+    assert page.is_visible(".leaflet-control-attribution")
+    assert not page.is_visible("#share-button")

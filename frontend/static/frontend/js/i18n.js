@@ -40,6 +40,9 @@ const DICTIONARY = {
     listRequested: "Contributo richiesto",
     listArea: "Superficie",
     listPages: "Pagine dell'elenco",
+    linkCopied: "Link copiato negli appunti.",
+    filters: "Filtri",
+    none: "nessuno",
   },
   en: {
     all: "All",
@@ -81,6 +84,9 @@ const DICTIONARY = {
     listRequested: "Requested grant",
     listArea: "Area",
     listPages: "List pages",
+    linkCopied: "Link copied to the clipboard.",
+    filters: "Filters",
+    none: "none",
   },
 };
 

@@ -4,6 +4,7 @@
 import { createMap } from "./basemap.js";
 import { renderDataPanel } from "./datapanel.js";
 import { getJSON } from "./dom.js";
+import { t } from "./i18n.js";
 import { initFilters } from "./filters.js";
 import { LayerManager, withQuery } from "./layers.js";
 import { FeatureList } from "./list.js";
@@ -167,6 +168,25 @@ initSearch(document.getElementById("search-input"), document.getElementById("sea
   highlightFeature(entry, await featureOf(entry, hit.id));
 });
 map.on("moveend", save);
+
+// Share (copy the link of the current view) and print (map, legend, filters, attribution).
+document.getElementById("share-button").addEventListener("click", async () => {
+  const status = document.getElementById("share-status");
+  try {
+    await navigator.clipboard.writeText(window.location.href);
+    status.textContent = t("linkCopied");
+  } catch {
+    status.textContent = window.location.href;
+  }
+});
+document.getElementById("print-button").addEventListener("click", () => {
+  const form = document.getElementById("filters");
+  const chosen = [...form.querySelectorAll("select, input")].filter((c) => c.value)
+    .map((c) => `${form.querySelector(`label[for="${c.id}"]`)?.textContent}: ${c.tagName === "SELECT" ? c.selectedOptions[0].textContent : c.value}`);
+  document.getElementById("print-summary").textContent = `${t("filters")}: ${chosen.join("; ") || t("none")}`;
+  document.getElementById("tab-btn-layers").click();
+  window.print();
+});
 
 await layers.setFilters(filters);
 mapEl.dataset.ready = "true";
