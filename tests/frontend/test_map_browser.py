@@ -381,8 +381,9 @@ def test_a_tiles_layer_is_drawn_from_vector_tiles_and_clickable(
     page.goto(f"{live_server.url}/#map=13/{lat:.5f}/{lon:.5f}&layers=comuni")
     page.wait_for_selector(READY)
     page.wait_for_function(
-        "document.querySelectorAll('#map svg.leaflet-tile path').length > 0 && "
-        "document.querySelectorAll('#map svg.leaflet-tile:not(.leaflet-tile-loaded)').length === 0"
+        "document.querySelectorAll('#map canvas.leaflet-tile').length > 0 && "
+        "document.querySelectorAll('#map canvas.leaflet-tile:not(.leaflet-tile-loaded)')"
+        ".length === 0"
     )
     box = page.locator("#map").bounding_box()
 

@@ -51,17 +51,17 @@ def test_list_and_map_follow_each_other(live_server, page, rho_world):
     point = Intervento.objects.get(title="Fermata riqualificata")
     line = Intervento.objects.get(title="Pista ciclabile del Lura")
 
+    # Map → list: a click on the line selects its row.
+    middle = ((LINE[0][0] + LINE[1][0]) / 2, (LINE[0][1] + LINE[1][1]) / 2)
+    page.mouse.click(*page_xy(page, *middle))
+    page.wait_for_selector(f'.list-table tbody tr[data-id="{line.pk}"][aria-selected="true"]')
+
     # List → map: the row's feature is shown and highlighted.
     page.click(f'.list-table tbody tr[data-id="{point.pk}"]')
     page.wait_for_function(
         f"document.getElementById('map').dataset.highlight === 'interventi:{point.pk}'"
     )
     assert page.text_content("#feature-title") == "Fermata riqualificata"
-
-    # Map → list: a click on the line selects its row.
-    middle = ((LINE[0][0] + LINE[1][0]) / 2, (LINE[0][1] + LINE[1][1]) / 2)
-    page.mouse.click(*page_xy(page, *middle))
-    page.wait_for_selector(f'.list-table tbody tr[data-id="{line.pk}"][aria-selected="true"]')
     assert app_errors(page) == []
 
 
