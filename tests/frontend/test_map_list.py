@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from rigenerazione.models import Intervento
-from tests.browser import app_errors, screenshot
+from tests.browser import app_errors, publish_screenshot, screenshot
 from tests.frontend.conftest import LINE, RHO
 from tests.frontend.test_map_truth import page_xy
 
@@ -28,6 +28,7 @@ def open_list(page, live_server) -> None:
     page.wait_for_selector(".list-table tbody tr")
 
 
+@pytest.mark.docs_screenshot
 def test_the_list_shows_the_filtered_features_sorted_with_totals(live_server, page, rho_world):
     open_list(page, live_server)
 
@@ -36,13 +37,16 @@ def test_the_list_shows_the_filtered_features_sorted_with_totals(live_server, pa
     # Only the PNRR application has a cost: 2 850 000 €.
     assert page.get_attribute('.list-totals [data-total="costo_totale"]', "data-value") == "2850000"
 
+    # Codes are shown as words.
+    assert "in_corso" not in page.inner_text(".list-table")
+    assert "In corso" in page.inner_text(".list-table")
     page.click('.list-table th button[data-sort="title"]')
     ascending = row_titles(page)
     page.click('.list-table th button[data-sort="title"]')
 
     assert ascending == sorted(ascending)
     assert row_titles(page) == sorted(ascending, reverse=True)
-    screenshot(page, "portal-list")
+    publish_screenshot(screenshot(page, "portal-list"), "portal-list.png")
     assert app_errors(page) == []
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import app_errors, screenshot
+from tests.browser import app_errors, publish_screenshot, screenshot
 from tests.frontend.conftest import POINT, RHO
 from tests.frontend.test_map_truth import page_xy
 
@@ -59,6 +59,7 @@ def test_after_applica_the_map_is_in_view(live_server, phone, rho_world):
     assert app_errors(phone) == []
 
 
+@pytest.mark.docs_screenshot
 def test_the_feature_panel_is_a_bottom_sheet(live_server, phone, rho_world):
     phone.goto(f"{live_server.url}/#map=15/45.52000/9.04500&layers=interventi")
     phone.wait_for_selector(READY)
@@ -73,7 +74,7 @@ def test_the_feature_panel_is_a_bottom_sheet(live_server, phone, rho_world):
     assert panel["y"] + panel["height"] == pytest.approx(map_box["y"] + map_box["height"], abs=2)
     assert panel["width"] == pytest.approx(map_box["width"], abs=2)
     assert panel["height"] < map_box["height"] * 0.5
-    screenshot(phone, "portal-phone-bottom-sheet")
+    publish_screenshot(screenshot(phone, "portal-phone-sheet"), "portal-phone-sheet.png")
     assert app_errors(phone) == []
 
 

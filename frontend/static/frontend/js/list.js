@@ -4,6 +4,7 @@
 import { clear, el, getJSON } from "./dom.js";
 import { formatArea, formatCount, formatEuro, label, t } from "./i18n.js";
 import { withQuery } from "./layers.js";
+import { formatValue } from "./panel.js";
 
 const PAGE_SIZE = 20;
 // Totals offered when the layer has the field: [field, how to add up, how to show].
@@ -15,7 +16,8 @@ const TOTALS = [
 
 export class FeatureList {
   /** ``onChoose(entry, feature)`` when a row is chosen. */
-  constructor(container, layers, { onChoose }) {
+  constructor(container, layers, { onChoose, valueLabels = {} }) {
+    this.valueLabels = valueLabels;
     this.container = container;
     this.layers = layers;
     this.onChoose = onChoose;
@@ -100,7 +102,10 @@ export class FeatureList {
     }));
     const body = rows.map((feature) => {
       const row = el("tr", { dataset: { id: String(feature.id) }, tabIndex: 0, "aria-selected": String(this.selected === String(feature.id)) },
-        columns.map((c) => el("td", { text: feature.properties?.[c.name] ?? "" })));
+        columns.map((c) => {
+          const value = feature.properties?.[c.name];
+          return el("td", { text: value == null || value === "" ? "" : formatValue(value, this.valueLabels[c.name], c.name) });
+        }));
       const choose = () => { this.select(feature.id); this.onChoose(entry, feature); };
       row.addEventListener("click", choose);
       row.addEventListener("keydown", (event) => { if (event.key === "Enter") choose(); });

@@ -78,6 +78,7 @@ const layers = new LayerManager(map, catalogue, {
 });
 // List → map: a chosen row is zoomed to, highlighted and shown in the panel.
 const featureList = new FeatureList(document.getElementById("feature-list"), layers, {
+  valueLabels: valueLabels(mapConfig.filterOptions),
   onChoose: (entry, feature) => {
     const bounds = L.geoJSON(feature).getBounds();
     if (bounds.isValid()) map.fitBounds(bounds, { maxZoom: 16, animate: false });

@@ -33,7 +33,8 @@ const YEAR = /^anno(_|$)/;
 const AREA = /_m2$/;
 const EURO = /^(costo_|contributo_|importo)/;
 
-function formatValue(value, labels = {}, name = "") {
+/** A value as people read it: codes as words, years, areas and amounts formatted. */
+export function formatValue(value, labels = {}, name = "") {
   if (Array.isArray(value)) return value.map((v) => labels[v] ?? v).join(", ");
   if (typeof value === "number" || (typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value) && !labels[value])) {
     const n = Number(value);
