@@ -18,12 +18,23 @@ __all__ = [
     "ZonaOmogeneaFilter",
     "CharInFilter",
     "TextSearchFilter",
+    "StrictBooleanFilter",
     "InComuneFilterSet",
 ]
 
 
 class CharInFilter(django_filters.BaseInFilter, django_filters.CharFilter):
     """A comma-separated list of codes: ``comune=015146,015009``."""
+
+
+class StrictBooleanFilter(django_filters.TypedChoiceFilter):
+    """``true`` or ``false``; any other value is refused (a 400 naming the parameter), where
+    django-filter's BooleanFilter would silently ignore it (``sample=maybe``)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("choices", [("true", "true"), ("false", "false")])
+        kwargs.setdefault("coerce", lambda value: value == "true")
+        super().__init__(*args, **kwargs)
 
 
 class TextSearchFilter(django_filters.CharFilter):

@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("frontend.urls")),
 ]
 
+handler404 = "remix.errors.page_not_found"
+
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
