@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
+
 from layers.filters import CharInFilter, InComuneFilterSet, StrictBooleanFilter, TextSearchFilter
 from rigenerazione.models import (
     AmbitoRicaduta,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.contrib.auth.models import Group, User
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
@@ -22,6 +23,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from contributi.models import OperatoreComunale
+from contributi.roles import OPERATORI
 from tests.rigenerazione.conftest import tiny_world  # noqa: F401  (the published records)
 
 MAX_EXAMPLES = 25
@@ -49,10 +52,6 @@ def connection_kept_open():
 @pytest.fixture
 def operator_token(territorio) -> str:
     """A token of an operator of Rho, which has no interventi or opportunità."""
-    from contributi.models import OperatoreComunale
-    from contributi.roles import OPERATORI
-    from django.contrib.auth.models import Group, User
-
     user = User.objects.create_user("op-fuzz", password="x-not-used-1")
     user.groups.add(Group.objects.get(name=OPERATORI))
     operatore = OperatoreComunale.objects.create(user=user, ente="Comune di Rho")
