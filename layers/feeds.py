@@ -69,7 +69,7 @@ def _geojson_response(request: HttpRequest, layer: Layer, queryset: QuerySet, pr
 
 
 @require_GET
-@publishing_view(accepts=download_params)
+@publishing_view(accepts=download_params, queryables=True)
 def download(request: HttpRequest, layer_id: str, fmt: str) -> HttpResponse:
     """The whole layer, or its filtered part, in ``fmt`` (geojson, csv, gpkg, shp.zip)."""
     layer = layer_or_404(layer_id)

@@ -6,8 +6,8 @@ parameters). Malformed values raise :class:`remix.errors.UserInputError` naming 
 
 Every endpoint declares the query parameters it accepts and answers any other with a 400 that
 names it and lists the accepted ones (OGC API – Features Part 1, /req/core/query-param-unknown),
-through :func:`reject_unknown_params`: plain views with ``publishing_view(accepts=...)`` (a
-layer's queryables are added for views with a ``layer_id``), DRF views through
+through :func:`reject_unknown_params`: plain views with ``publishing_view(accepts=...)`` (and
+``queryables=True`` for views that filter a layer), DRF views through
 :class:`layers.rest.StrictQueryParamsMixin`. To accept a new parameter, add its name to the
 endpoint's declaration (e.g. ``ITEMS_PARAMS`` in :mod:`layers.ogc.views`).
 """
@@ -161,33 +161,35 @@ def filter_key(layer: Layer, params: QueryDict) -> str:
 Accepts = Iterable[str] | Callable[[dict], Iterable[str]]
 
 
-def _accepted_params(accepts: Accepts, kwargs: dict) -> frozenset[str] | None:
-    """The declared parameters (``accepts`` may depend on the URL's kwargs) plus, for a view of
-    one layer, the layer's queryables; None for an unknown layer (the view answers 404)."""
+def _accepted_params(accepts: Accepts, kwargs: dict, *, queryables: bool) -> frozenset[str] | None:
+    """The declared parameters (``accepts`` may depend on the URL's kwargs), plus the layer's
+    queryables when the view filters; None for an unknown layer (the view answers 404)."""
     names = set(accepts(kwargs) if callable(accepts) else accepts)
     if "layer_id" in kwargs:
         layer = registry.get(kwargs["layer_id"])
         if layer is None:
             return None
-        names.update(layer.queryables)
+        if queryables:
+            names.update(layer.queryables)
     return frozenset(names)
 
 
-def publishing_view(view=None, *, accepts: Accepts | None = None):
+def publishing_view(view=None, *, accepts: Accepts | None = None, queryables: bool = False):
     """Answer UserInputError with 400 and Http404 with a JSON 404, naming what is wrong.
 
     With ``accepts`` (parameter names, or a function of the URL kwargs returning them), any
-    other query parameter is a 400 (:func:`reject_unknown_params`). Use it as
-    ``@publishing_view(accepts=("f", "limit"))``.
+    other query parameter is a 400 (:func:`reject_unknown_params`); ``queryables=True`` adds
+    the filters of the view's layer (its ``layer_id``). Use it as
+    ``@publishing_view(accepts=("f", "limit"), queryables=True)``.
     """
     if view is None:
-        return functools.partial(publishing_view, accepts=accepts)
+        return functools.partial(publishing_view, accepts=accepts, queryables=queryables)
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
         try:
             if accepts is not None:
-                accepted = _accepted_params(accepts, kwargs)
+                accepted = _accepted_params(accepts, kwargs, queryables=queryables)
                 if accepted is not None:
                     reject_unknown_params(request.GET, accepted)
             return view(request, *args, **kwargs)

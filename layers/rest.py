@@ -5,8 +5,8 @@ parameter the view does not declare with a 400 naming it (the same rule and mess
 engine's plain views, :func:`layers.params.reject_unknown_params`). What a view accepts is
 derived from what it already declares, so that it is also what the OpenAPI schema documents:
 
-- its filter backends (the FilterSet's filters, ``bbox``, ``ordering``) and its paginator
-  (``limit``, ``offset``), each through ``get_schema_operation_parameters``;
+- its filter backends (the FilterSet's filters, ``bbox``, ``ordering``) and, for a list, its
+  paginator (``limit``, ``offset``);
 - DRF's own ``format``;
 - its ``query_params``: OpenAPI parameters of its own (``group_by``, ``lon``…), which
   :class:`layers.schema.AutoSchema` adds to the schema.
@@ -20,6 +20,7 @@ from __future__ import annotations
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.filters import BaseFilterBackend, OrderingFilter
+from rest_framework.mixins import ListModelMixin
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
@@ -84,7 +85,7 @@ class StrictQueryParamsMixin:
         names = {api_settings.URL_FORMAT_OVERRIDE}
         for backend in getattr(self, "filter_backends", ()) or ():
             names.update(_backend_params(backend(), self))
-        paginator = getattr(self, "paginator", None)
+        paginator = getattr(self, "paginator", None) if isinstance(self, ListModelMixin) else None
         if paginator is not None:
             names.update(p["name"] for p in paginator.get_schema_operation_parameters(self))
         names.update(p.name if isinstance(p, OpenApiParameter) else p for p in self.query_params)

@@ -1,7 +1,8 @@
 """What ``/api/schema/`` says, made true: drf-spectacular's schema class and GeoJSON extensions.
 
 - :class:`AutoSchema` documents each view's own ``query_params`` (the same declaration
-  :class:`layers.rest.StrictQueryParamsMixin` accepts), and the error answers every operation
+  :class:`layers.rest.StrictQueryParamsMixin` accepts) and DRF's ``format`` (the view's
+  renderers), and the error answers every operation
   can give: 400 (:class:`ErrorSerializer`: ``detail``, ``field``, ``accepted``), 404 where the
   path names a record, 401/403 where a login is needed.
 - The GeoJSON extensions describe what djangorestframework-gis really writes: every geometry
@@ -27,6 +28,7 @@ from drf_spectacular.plumbing import ResolvedComponent, build_object_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import permissions, serializers
+from rest_framework.settings import api_settings
 from rest_framework.utils.model_meta import get_field_info
 
 __all__ = [
@@ -59,7 +61,19 @@ class AutoSchema(openapi.AutoSchema):
 
     def get_override_parameters(self) -> list:
         own = [p for p in getattr(self.view, "query_params", ()) if isinstance(p, OpenApiParameter)]
+        if not any(p.name == api_settings.URL_FORMAT_OVERRIDE for p in own):
+            own.insert(0, self._format_parameter())
         return [*super().get_override_parameters(), *own]
+
+    def _format_parameter(self) -> OpenApiParameter:
+        """DRF's own ``format``: one of the view's renderers (the Accept header otherwise)."""
+        formats = [renderer.format for renderer in self.view.get_renderers()]
+        return OpenApiParameter(
+            api_settings.URL_FORMAT_OVERRIDE,
+            str,
+            enum=formats,
+            description="Formato della risposta (altrimenti secondo l'intestazione Accept).",
+        )
 
     def _needs_login(self) -> bool:
         return (

@@ -21,11 +21,14 @@ __all__ = [
     "exception_handler",
     "user_input_error_response",
     "page_not_found",
+    "NUL_IN_REQUEST",
+    "NulByteMiddleware",
 ]
 
 # Machine-facing URL spaces: their errors are JSON, like every other answer there.
 API_PREFIXES = ("/api/", "/ogc/", "/tiles/")
 NOT_FOUND = "Risorsa non trovata: {path}."
+NUL_IN_REQUEST = "{name}: il carattere NUL (0x00) non è ammesso."
 
 
 class UserInputError(Exception):
@@ -66,3 +69,26 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if request.path.startswith(API_PREFIXES):
         return JsonResponse({"detail": NOT_FOUND.format(path=request.path)}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+class NulByteMiddleware:
+    """A NUL character in the path or in a query parameter is a 400 naming where it is.
+
+    PostgreSQL text cannot hold NUL, so such a value would fail deep inside a query (a 500)
+    wherever a path segment or parameter reaches the database unvalidated.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path:
+            return user_input_error_response(
+                UserInputError(NUL_IN_REQUEST.format(name="path"), field="path")
+            )
+        for name, values in request.GET.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                field = name.replace("\x00", "")
+                error = UserInputError(NUL_IN_REQUEST.format(name=field), field=field)
+                return user_input_error_response(error)
+        return self.get_response(request)

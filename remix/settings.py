@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "remix.errors.NulByteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -174,6 +175,8 @@ REST_FRAMEWORK = {
     # The schema documents each view's parameters and errors (layers.schema); every view
     # refuses unknown query parameters and bad values with a 400 (layers.rest).
     "DEFAULT_SCHEMA_CLASS": "layers.schema.AutoSchema",
+    # JSON (GeoJSON) only: people read the API at /api/docs/, not in DRF's browsable pages.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",

@@ -230,7 +230,7 @@ def _geojson(features: list[str], meta: dict, srid: int) -> HttpResponse:
 
 
 @require_GET
-@publishing_view(accepts=ITEMS_PARAMS)
+@publishing_view(accepts=ITEMS_PARAMS, queryables=True)
 def items(request: HttpRequest, layer_id: str) -> HttpResponse:
     """A page of features: ``limit``/``offset``, ``bbox``, queryables and ``crs``."""
     fmt = output_format(request)

@@ -14,8 +14,10 @@ from django.contrib.auth.models import Group, User
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -25,7 +27,6 @@ from schemathesis.specs.openapi.checks import (
 
 from contributi.models import OperatoreComunale
 from contributi.roles import OPERATORI
-from tests.rigenerazione.conftest import tiny_world  # noqa: F401  (the published records)
 
 MAX_EXAMPLES = 25
 CHECKS = [
@@ -34,6 +35,13 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
 ]
+
+FUZZ_SETTINGS = settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+)
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
 
@@ -61,14 +69,26 @@ def operator_token(territorio) -> str:
 
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(
-    max_examples=MAX_EXAMPLES,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-    derandomize=True,
-)
-def test_api_answers_as_documented(case, tiny_world, operator_token, connection_kept_open):  # noqa: F811
+@FUZZ_SETTINGS
+def test_api_answers_as_documented(case, tiny_world, operator_token, connection_kept_open):
     headers = {}
     if case.method.upper() not in ("GET", "HEAD", "OPTIONS"):
         headers["Authorization"] = f"Token {operator_token}"
     case.call_and_validate(headers=headers, checks=CHECKS)
+
+
+@pytest.mark.django_db
+def test_ogc_api_answers_as_documented(tiny_world, connection_kept_open):
+    # The OGC API's own OpenAPI document lists the layers (it reads the database), so it is
+    # loaded inside the test and each operation is run through its Hypothesis strategy.
+    ogc = schemathesis.openapi.from_wsgi("/ogc/api?f=json", get_wsgi_application())
+    for result in ogc.get_all_operations():
+        operation = result.ok()
+        cases = st.one_of(operation.as_strategy(mode) for mode in GenerationMode)
+
+        @given(case=cases)
+        @FUZZ_SETTINGS
+        def answers_as_documented(case):
+            case.call_and_validate(checks=CHECKS)
+
+        answers_as_documented()
