@@ -8,6 +8,7 @@ from layers.apidocs import DocsView, SchemaView
 
 urlpatterns = [
     path("api/analisi/", include("lum.api_urls")),
+    path("api/", include("territorio.urls")),
     path("api/", include("layers.urls")),
     path("api/", include("rigenerazione.urls")),
     path("ogc/", include("layers.ogc.urls")),

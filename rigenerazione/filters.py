@@ -12,7 +12,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from layers.filters import CharInFilter, InComuneFilterSet, StrictBooleanFilter, TextSearchFilter
+from layers.filters import CharInFilter, ChoiceInFilter, StrictBooleanFilter, TextSearchFilter
 from rigenerazione.models import (
     AmbitoRicaduta,
     Finanziamento,
@@ -23,12 +23,9 @@ from rigenerazione.models import (
     StatoOpportunita,
     TipoOpportunita,
 )
+from territorio.filters import InComuneFilterSet
 
-__all__ = ["InterventoFilter", "OpportunitaFilter", "ChoiceInFilter"]
-
-
-class ChoiceInFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):
-    """A comma-separated list of codes, each checked against the choices (else a 400)."""
+__all__ = ["InterventoFilter", "OpportunitaFilter"]
 
 
 def _comuni_through():
