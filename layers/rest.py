@@ -17,6 +17,7 @@ Bad values are 400s too: ``limit``/``offset`` outside their ranges (like the OGC
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.filters import BaseFilterBackend, OrderingFilter
@@ -48,10 +49,10 @@ __all__ = [
     "StrictOrderingFilter",
 ]
 
-BAD_ORDERING = (
+BAD_ORDERING = _(
     "ordering: campo non ordinabile: {names}. Campi ammessi (con - per decrescente): {fields}."
 )
-BAD_FORMAT = "format deve essere uno di: {formats}."
+BAD_FORMAT = _("format deve essere uno di: {formats}.")
 
 
 class StrictContentNegotiation(DefaultContentNegotiation):
@@ -221,7 +222,7 @@ class StrictOrderingFilter(OrderingFilter):
                 "name": self.ordering_param,
                 "required": False,
                 "in": "query",
-                "description": "Campi di ordinamento separati da virgole; - per decrescente.",
+                "description": _("Campi di ordinamento separati da virgole; - per decrescente."),
                 "schema": {
                     "type": "array",
                     "items": {

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from django.contrib.gis.db import models as gis_models
 from drf_spectacular import openapi
 from drf_spectacular.contrib.rest_framework_gis import (
     GeoFeatureModelListSerializerExtension,
@@ -117,9 +118,7 @@ def _container(kind: str, coordinates: dict) -> dict:
 def geometry_schema(model_field) -> dict:
     """The GeoJSON geometry a model field serialises to: its exact kind, or for a generic
     GeometryField any kind (single, multi or a collection); nullable when the field is."""
-    from django.contrib.gis.db import models
-
-    if type(model_field) is models.GeometryField:
+    if type(model_field) is gis_models.GeometryField:
         kinds = [_container(kind, build()) for kind, build in ALL_GEOMETRY_KINDS]
         collection = {
             "type": "object",
