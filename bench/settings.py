@@ -1,7 +1,6 @@
 """Settings of the benchmark servers: the project's settings plus the baseline views.
 
-``BENCH_TILE_CACHE=off`` swaps the tile cache for a dummy one and turns the in-memory level off,
-so every tile request is cold;
+``BENCH_TILE_CACHE=off`` swaps the tile cache for a dummy one, so every tile request is cold;
 ``CONN_MAX_AGE`` (read by remix.settings) toggles persistent connections.
 """
 
@@ -15,12 +14,11 @@ ROOT_URLCONF = "bench.urls"
 INSTALLED_APPS = [*INSTALLED_APPS]
 if os.environ.get("BENCH_TILE_CACHE", "on") == "off":
     CACHES = {**CACHES, "tiles": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-    TILE_MEMORY_CACHE_MB = 0
 else:
     CACHES = {
         **CACHES,
         "tiles": {
-            "BACKEND": "layers.tilecache.TileFileCache",
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": os.environ.get("BENCH_TILE_DIR", tempfile.mkdtemp(prefix="remix-tiles-")),
             "TIMEOUT": None,
             "OPTIONS": {"MAX_ENTRIES": 1_000_000},
