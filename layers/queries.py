@@ -9,6 +9,7 @@ values are always parameters.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import F, IntegerField, QuerySet
@@ -25,6 +26,7 @@ __all__ = [
     "feature_sql",
     "features_iter",
     "features_page",
+    "TileStatement",
     "tile_sql",
     "tile_params",
     "tile_bytes",
@@ -43,10 +45,11 @@ WORLD_BOX = f"ST_MakeBox2D(ST_Point({-_HALF}, {-_HALF}), ST_Point({_HALF}, {_HAL
 FETCH_ROWS = 2000
 # Screen pixels across a tile as drawn (Leaflet.VectorGrid: 256): what "a pixel" means below.
 TILE_PIXELS = 256
-# What a tile may weigh: browsers choke on megabyte tiles. Over it, a tile is generalised more:
-# features smaller than each of these many pixels left out in turn (see tile_bytes).
+# What a tile may weigh: browsers choke on megabyte tiles. Over it, its smallest features are
+# left out (see tile_bytes): aiming this far below the budget, in at most so many attempts.
 TILE_BYTE_BUDGET = 500_000
-DROP_STEPS = (0, 1, 2, 4, 8, 16)
+BUDGET_MARGIN = 0.9
+MAX_GENERALISATIONS = 4
 POINT_TYPES = frozenset({"Point", "MultiPoint"})
 
 ID, GEOM = "rx_id", "rx_geom"
@@ -108,42 +111,54 @@ def _is_point_layer(layer: Layer) -> bool:
     return layer.geometry_type in POINT_TYPES
 
 
-def tile_sql(layer: Layer, queryset: QuerySet) -> tuple[str, list]:
-    """SQL of any MVT tile of ``queryset`` and its query's own parameters.
+class TileStatement(NamedTuple):
+    """The SQL of a layer's tiles (see :func:`tile_sql`)."""
+
+    mvt: str  # one bytea: the tile
+    sizes: str  # the size of each line or polygon meeting the tile, largest first
+    params: list  # the layer query's own parameters
+    points: bool  # a points layer: nothing to generalise by size
+
+
+# The size of a feature: its bounding box's diagonal in Web Mercator metres.
+_SIZE = f"ST_Length(ST_Transform(ST_BoundingDiagonal(t.{GEOM}), {WEB_MERCATOR_SRID}))"
+# Features whose bounding box meets the tile plus its buffer (an index scan).
+_IN_TILE = (
+    f"t.{GEOM} && ST_Transform(ST_ClipByBox2D(ST_TileEnvelope(%s::int, %s::int, %s::int, "
+    f"margin => {MVT_BUFFER}.0 / {MVT_EXTENT}), {WORLD_BOX}), {STORAGE_SRID})"
+)
+
+
+def tile_sql(layer: Layer, queryset: QuerySet) -> TileStatement:
+    """SQL of any MVT tile of ``queryset``, with the placeholders :func:`tile_params` fills.
 
     One MVT layer named after the layer id, holding the popup attributes (what the map's style
-    and popup read) of the features whose bounding box meets the tile plus its buffer (an index
-    scan). Generalised to the zoom: geometry simplified to a fraction of a pixel and, in lines
-    and polygons, features whose bounding box is smaller than a given size left out.
-    Placeholders before and after the query's own parameters come from :func:`tile_params`.
+    and popup read) of the features whose bounding box meets the tile plus its buffer;
+    geometry simplified to half a pixel; lines and polygons smaller than a given size left out
+    (0 keeps them all; see :func:`tile_bytes`).
 
     ``ST_AsMVTGeom`` appears once and nothing filters on its result (``ST_AsMVT`` skips the
     NULL geometries of features clipped away): a filter on it would make PostgreSQL, which
     flattens the subquery, compute ``ST_AsMVTGeom(ST_Simplify(ST_Transform(…)))`` twice per
     feature. No fence (``MATERIALIZED``, ``OFFSET 0``) is needed then, and the planner keeps
-    its free choice of scan, parallel or not (see bench/RESULTS.md).
+    its free choice of scan, parallel or not (figures in bench/RESULTS.md).
     """
     popup = layer.popup
     inner, params = layer_select(layer, queryset, fields=popup)
     quote = connection.ops.quote_name
     props = "".join(f", t.{_alias(i)} AS {quote(f.name)}" for i, f in enumerate(popup))
     feature_id = "'id'" if id_is_integer(layer) else "NULL"
-    size = (
-        ""
-        if _is_point_layer(layer)
-        else f" AND ST_Length(ST_Transform(ST_BoundingDiagonal(t.{GEOM}), "
-        f"{WEB_MERCATOR_SRID})) >= %s::float8"
-    )
-    sql = (
+    points = _is_point_layer(layer)
+    size = "" if points else f" AND {_SIZE} >= %s::float8"
+    mvt = (
         f"SELECT ST_AsMVT(q, %s::text, {MVT_EXTENT}, 'geom', {feature_id}) FROM ("  # noqa: S608
         f"SELECT ST_AsMVTGeom(ST_Simplify(ST_Transform(t.{GEOM}, {WEB_MERCATOR_SRID}), "
         "%s::float8, true), ST_TileEnvelope(%s::int, %s::int, %s::int), "
         f"{MVT_EXTENT}, {MVT_BUFFER}, true) AS geom, t.{ID} AS id{props} FROM ({inner}) AS t "
-        f"WHERE t.{GEOM} && ST_Transform(ST_ClipByBox2D(ST_TileEnvelope(%s::int, %s::int, "
-        f"%s::int, margin => {MVT_BUFFER}.0 / {MVT_EXTENT}), {WORLD_BOX}), {STORAGE_SRID})"
-        f"{size}) AS q"
+        f"WHERE {_IN_TILE}{size}) AS q"
     )
-    return sql, list(params)
+    sizes = f"SELECT {_SIZE} FROM ({inner}) AS t WHERE {_IN_TILE} ORDER BY 1 DESC"  # noqa: S608
+    return TileStatement(mvt, sizes, list(params), points)
 
 
 def pixel_size(z: int) -> float:
@@ -152,33 +167,52 @@ def pixel_size(z: int) -> float:
     return WEB_MERCATOR_WIDTH / 2**z / TILE_PIXELS
 
 
-def tile_params(layer: Layer, inner_params: list, z: int, x: int, y: int, *, drop: int = 0):
-    """The parameters of :func:`tile_sql`'s statement for tile z/x/y: geometry simplified to
-    half a pixel (half of ``drop`` pixels when larger), lines and polygons whose bounding box
-    is smaller than ``drop`` pixels left out (0: none)."""
-    pixel = pixel_size(z)
-    size = [] if _is_point_layer(layer) else [pixel * drop]
-    return [layer.id, pixel * max(drop, 1) / 2, z, x, y, *inner_params, z, x, y, *size]
+def tile_params(
+    statement: TileStatement, z: int, x: int, y: int, *, layer_id: str, min_size: float = 0.0
+) -> list:
+    """The parameters of ``statement.mvt`` for tile z/x/y: simplified to half a pixel, lines
+    and polygons smaller than ``min_size`` metres left out."""
+    size = [] if statement.points else [min_size]
+    return [layer_id, pixel_size(z) / 2, z, x, y, *statement.params, z, x, y, *size]
 
 
-def tile_bytes(layer: Layer, statement: tuple[str, list], z: int, x: int, y: int) -> bytes:
+def _fetch_tile(layer: Layer, statement: TileStatement, z, x, y, min_size: float) -> bytes:
+    params = tile_params(statement, z, x, y, layer_id=layer.id, min_size=min_size)
+    with connection.cursor() as cursor:
+        cursor.execute(statement.mvt, params)
+        row = cursor.fetchone()
+    return bytes(row[0]) if row and row[0] is not None else b""
+
+
+def _feature_sizes(statement: TileStatement, z: int, x: int, y: int) -> list[float]:
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sizes, [*statement.params, z, x, y])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def tile_bytes(layer: Layer, statement: TileStatement, z: int, x: int, y: int) -> bytes:
     """The encoded MVT of tile z/x/y (empty bytes when no feature reaches the tile), within
     ``TILE_BYTE_BUDGET`` when generalising can get it there.
 
-    ``statement`` is :func:`tile_sql`'s; it runs on Django's ordinary cursor (query log,
-    health checks and instrumentation as for any query). Every feature is kept while the
-    tile fits the budget, so that small features of ordinary layers stay on the map; a tile
-    over it is built again leaving out what is smaller than 1, 2, 4… pixels (and simplified as
-    coarsely), as needed. A points layer has nothing to generalise and is sent as it is.
+    Runs on Django's ordinary cursor (query log, health checks and instrumentation as for any
+    query). Every feature is kept while the tile fits the budget, so that small features of
+    ordinary layers stay on the map. A tile over it keeps its largest features, as many as the
+    budget holds at the bytes per feature the full tile showed (the smallest ones are those a
+    map shows least: below a pixel, nothing at all); halving that number again while over.
+    A points layer has nothing to leave out by size and is sent as it is.
     """
-    sql, inner_params = statement
-    for drop in DROP_STEPS:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, tile_params(layer, inner_params, z, x, y, drop=drop))
-            row = cursor.fetchone()
-        data = bytes(row[0]) if row and row[0] is not None else b""
-        if len(data) <= TILE_BYTE_BUDGET or _is_point_layer(layer):
+    data = _fetch_tile(layer, statement, z, x, y, 0.0)
+    if len(data) <= TILE_BYTE_BUDGET or statement.points:
+        return data
+    sizes = _feature_sizes(statement, z, x, y)
+    keep = int(len(sizes) * TILE_BYTE_BUDGET / len(data) * BUDGET_MARGIN)
+    for _ in range(MAX_GENERALISATIONS):
+        if keep < 1:
+            return b""
+        data = _fetch_tile(layer, statement, z, x, y, sizes[min(keep, len(sizes)) - 1])
+        if len(data) <= TILE_BYTE_BUDGET:
             break
+        keep //= 2
     return data
 
 

@@ -34,7 +34,7 @@ from django.views.decorators.http import require_GET, require_safe
 
 from layers.http import etag_for, not_modified_response, set_validators
 from layers.params import filter_key, filtered_queryset, layer_or_404, publishing_view
-from layers.queries import tile_bytes, tile_sql
+from layers.queries import TileStatement, tile_bytes, tile_sql
 from layers.registry import Layer
 from layers.versions import LayerVersion, layer_version
 from remix.errors import UserInputError
@@ -89,7 +89,7 @@ def tile_url_template(layer: Layer, version: LayerVersion | None = None) -> str:
 
 
 @functools.cache
-def _plain_statement(layer: Layer) -> tuple[str, list]:
+def _plain_statement(layer: Layer) -> TileStatement:
     """The tile statement of the layer's unfiltered records (its SQL text, compiled once)."""
     return tile_sql(layer, layer.get_queryset())
 
