@@ -14,7 +14,7 @@ ZXY = r"(?P<z>[^/]+)/(?P<x>[^/]+)/(?P<y>[^/.]+)\.pbf$"
 
 urlpatterns = [
     re_path(
-        rf"^(?P<layer_id>[^/]+)/v(?P<version>[0-9a-f]+)/{ZXY}",
+        rf"^(?P<layer_id>[^/]+)/v(?P<version>[0-9a-f]{{1,40}})/{ZXY}",
         tiles.tile,
         name="versioned-tile",
     ),

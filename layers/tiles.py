@@ -140,24 +140,39 @@ def tile_data(
     return data
 
 
+def _tile_response(data: bytes) -> HttpResponse:
+    return HttpResponse(data, content_type=MVT_TYPE, status=200 if data else 204)
+
+
 @require_safe
 @publishing_view
 def tile(
     request: HttpRequest, layer_id: str, z: str, x: str, y: str, version: str | None = None
 ) -> HttpResponse:
     """One MVT tile of the layer (204 when empty), honouring the layer's filters; ``version``
-    is the data version a versioned URL carries (see the module doc for a stale one)."""
+    is the data version a versioned URL carries (see the module doc for a stale one).
+
+    A versioned URL names its content: a tile cached under that version is that URL's answer
+    for good, sent without reading the database at all."""
     layer = layer_or_404(layer_id)
     z, x, y = tile_coordinates(z, x, y)
     params = request.GET
     filters = filter_key(layer, params)
     queryset = filtered_queryset(layer, params) if filters else None
+    if version is not None:
+        cached = _cache_get(_cache_key(layer, version, filters, z, x, y))
+        if cached is not None:
+            response = _tile_response(cached)
+            response["ETag"] = etag_for(LayerVersion(version, None), filters, f"{z}/{x}/{y}")
+            response["Cache-Control"] = IMMUTABLE
+            return response
     current = layer_version(layer)
     etag = etag_for(current, filters, f"{z}/{x}/{y}")
     response = not_modified_response(request, etag, current)
     if response is None:
-        data = tile_data(layer, current, z, x, y, filters=filters, queryset=queryset)
-        response = HttpResponse(data, content_type=MVT_TYPE, status=200 if data else 204)
+        response = _tile_response(
+            tile_data(layer, current, z, x, y, filters=filters, queryset=queryset)
+        )
         set_validators(response, etag, current)
     response["Cache-Control"] = IMMUTABLE if version == current.token else PLAIN_CACHE_CONTROL
     if version is not None and version != current.token:

@@ -188,6 +188,18 @@ def test_plain_tile_answers_a_conditional_get_until_the_data_changes(client, ter
     assert changed["ETag"] != etag
 
 
+def test_a_cached_versioned_tile_reads_no_database(
+    client, territorio, django_assert_num_queries, every_tile_cached
+):
+    url = versioned(MILANO_TILE)
+    first = client.get(url)
+    with django_assert_num_queries(0):  # the URL names the version: the cached tile is its answer
+        again = client.get(url)
+    assert again.content == first.content
+    assert again["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert again["ETag"] == first["ETag"]
+
+
 def test_tile_costs_the_same_two_queries_under_either_url(
     client, territorio, django_assert_num_queries, no_tile_cached
 ):
