@@ -176,12 +176,19 @@ def tile_params(
     return [layer_id, pixel_size(z) / 2, z, x, y, *statement.params, z, x, y, *size]
 
 
-def _fetch_tile(layer: Layer, statement: TileStatement, z, x, y, min_size: float) -> bytes:
+def _fetch_tile(
+    layer: Layer, statement: TileStatement, z, x, y, min_size: float, also: tuple | None = None
+) -> tuple[bytes, tuple]:
+    """The tile and the columns of the one-row SELECT ``also`` (sql, params) read with it."""
+    sql = statement.mvt
     params = tile_params(statement, z, x, y, layer_id=layer.id, min_size=min_size)
+    if also is not None:
+        sql = f"SELECT ({sql}), a.* FROM ({also[0]}) AS a"  # noqa: S608
+        params = [*params, *also[1]]
     with connection.cursor() as cursor:
-        cursor.execute(statement.mvt, params)
+        cursor.execute(sql, params)
         row = cursor.fetchone()
-    return bytes(row[0]) if row and row[0] is not None else b""
+    return (bytes(row[0]) if row[0] is not None else b""), tuple(row[1:])
 
 
 def _feature_sizes(statement: TileStatement, z: int, x: int, y: int) -> list[float]:
@@ -190,9 +197,13 @@ def _feature_sizes(statement: TileStatement, z: int, x: int, y: int) -> list[flo
         return [row[0] for row in cursor.fetchall()]
 
 
-def tile_bytes(layer: Layer, statement: TileStatement, z: int, x: int, y: int) -> bytes:
+def tile_bytes(
+    layer: Layer, statement: TileStatement, z: int, x: int, y: int, *, also: tuple | None = None
+) -> tuple[bytes, tuple]:
     """The encoded MVT of tile z/x/y (empty bytes when no feature reaches the tile), within
-    ``TILE_BYTE_BUDGET`` when generalising can get it there.
+    ``TILE_BYTE_BUDGET`` when generalising can get it there; and the columns of ``also``, a
+    one-row SELECT ``(sql, params)`` run in the same statement (so in the same snapshot) as
+    the tile's first build: () without it.
 
     Runs on Django's ordinary cursor (query log, health checks and instrumentation as for any
     query). Every feature is kept while the tile fits the budget, so that small features of
@@ -201,19 +212,19 @@ def tile_bytes(layer: Layer, statement: TileStatement, z: int, x: int, y: int) -
     map shows least: below a pixel, nothing at all); halving that number again while over.
     A points layer has nothing to leave out by size and is sent as it is.
     """
-    data = _fetch_tile(layer, statement, z, x, y, 0.0)
+    data, columns = _fetch_tile(layer, statement, z, x, y, 0.0, also)
     if len(data) <= TILE_BYTE_BUDGET or statement.points:
-        return data
+        return data, columns
     sizes = _feature_sizes(statement, z, x, y)
     keep = int(len(sizes) * TILE_BYTE_BUDGET / len(data) * BUDGET_MARGIN)
     for _ in range(MAX_GENERALISATIONS):
         if keep < 1:
-            return b""
-        data = _fetch_tile(layer, statement, z, x, y, sizes[min(keep, len(sizes)) - 1])
+            return b"", columns
+        data, _ = _fetch_tile(layer, statement, z, x, y, sizes[min(keep, len(sizes)) - 1])
         if len(data) <= TILE_BYTE_BUDGET:
             break
         keep //= 2
-    return data
+    return data, columns
 
 
 def export_rows(layer: Layer, queryset: QuerySet) -> Iterator[list[tuple]]:

@@ -36,7 +36,7 @@ from layers.http import etag_for, not_modified_response, set_validators
 from layers.params import filter_key, filtered_queryset, layer_or_404, publishing_view
 from layers.queries import TileStatement, tile_bytes, tile_sql
 from layers.registry import Layer
-from layers.versions import LayerVersion, layer_version
+from layers.versions import LayerVersion, layer_version, version_from_columns, version_select
 from remix.errors import UserInputError
 
 __all__ = [
@@ -47,6 +47,7 @@ __all__ = [
     "tile_coordinates",
     "tile_url_template",
     "tile_data",
+    "current_tile_data",
     "tile",
     "tilejson",
 ]
@@ -114,6 +115,16 @@ def _cache_set(key: str, data: bytes) -> None:
         logger.warning("Tile cache write failed for %s", key, exc_info=True)
 
 
+def _build(
+    layer: Layer, z: int, x: int, y: int, queryset: QuerySet | None, also: tuple | None = None
+) -> tuple[bytes, tuple, bool]:
+    """The tile from PostGIS, the columns of ``also`` and whether it is worth caching."""
+    statement = _plain_statement(layer) if queryset is None else tile_sql(layer, queryset)
+    started = time.perf_counter()
+    data, columns = tile_bytes(layer, statement, z, x, y, also=also)
+    return data, columns, time.perf_counter() - started >= CACHE_MIN_SECONDS
+
+
 def tile_data(
     layer: Layer,
     version: LayerVersion,
@@ -124,24 +135,36 @@ def tile_data(
     filters: str = "",
     queryset: QuerySet | None = None,
 ) -> bytes:
-    """The MVT of tile z/x/y (empty when no feature reaches it), from the cache or PostGIS.
-
-    ``queryset`` is the filtered records ``filters`` (:func:`layers.params.filter_key`)
-    names; None for the layer's unfiltered records.
-    """
+    """The MVT of tile z/x/y at ``version`` (empty when no feature reaches it), from the cache
+    or PostGIS. ``queryset`` is the filtered records ``filters``
+    (:func:`layers.params.filter_key`) names; None for the layer's unfiltered records."""
     key = _cache_key(layer, version.token, filters, z, x, y)
     if (data := _cache_get(key)) is not None:
         return data
-    statement = _plain_statement(layer) if queryset is None else tile_sql(layer, queryset)
-    started = time.perf_counter()
-    data = tile_bytes(layer, statement, z, x, y)
-    if time.perf_counter() - started >= CACHE_MIN_SECONDS:
+    data, _, worth_keeping = _build(layer, z, x, y, queryset)
+    if worth_keeping:
         _cache_set(key, data)
     return data
 
 
+def current_tile_data(
+    layer: Layer, z: int, x: int, y: int, *, filters: str = "", queryset: QuerySet | None = None
+) -> tuple[LayerVersion, bytes]:
+    """The layer's current version and tile z/x/y, read in one statement (one snapshot: the
+    tile is surely that version's); the tile is cached when it was slow to build."""
+    data, columns, worth_keeping = _build(layer, z, x, y, queryset, also=version_select(layer))
+    current = version_from_columns(layer, columns)
+    if worth_keeping:
+        _cache_set(_cache_key(layer, current.token, filters, z, x, y), data)
+    return current, data
+
+
 def _tile_response(data: bytes) -> HttpResponse:
     return HttpResponse(data, content_type=MVT_TYPE, status=200 if data else 204)
+
+
+def _is_conditional(request: HttpRequest) -> bool:
+    return "If-None-Match" in request.headers or "If-Modified-Since" in request.headers
 
 
 @require_safe
@@ -153,27 +176,32 @@ def tile(
     is the data version a versioned URL carries (see the module doc for a stale one).
 
     A versioned URL names its content: a tile cached under that version is that URL's answer
-    for good, sent without reading the database at all."""
+    for good, sent without reading the database; otherwise the current version and the tile
+    come from one statement. The plain URL reads the version first, for its ETag (304)."""
     layer = layer_or_404(layer_id)
     z, x, y = tile_coordinates(z, x, y)
     params = request.GET
     filters = filter_key(layer, params)
     queryset = filtered_queryset(layer, params) if filters else None
-    if version is not None:
+    zxy = f"{z}/{x}/{y}"
+    if version is not None and not _is_conditional(request):
         cached = _cache_get(_cache_key(layer, version, filters, z, x, y))
         if cached is not None:
             response = _tile_response(cached)
-            response["ETag"] = etag_for(LayerVersion(version, None), filters, f"{z}/{x}/{y}")
+            response["ETag"] = etag_for(LayerVersion(version, None), filters, zxy)
             response["Cache-Control"] = IMMUTABLE
             return response
-    current = layer_version(layer)
-    etag = etag_for(current, filters, f"{z}/{x}/{y}")
-    response = not_modified_response(request, etag, current)
-    if response is None:
-        response = _tile_response(
-            tile_data(layer, current, z, x, y, filters=filters, queryset=queryset)
-        )
-        set_validators(response, etag, current)
+        current, data = current_tile_data(layer, z, x, y, filters=filters, queryset=queryset)
+        response = _tile_response(data)
+        set_validators(response, etag_for(current, filters, zxy), current)
+    else:
+        current = layer_version(layer)
+        etag = etag_for(current, filters, zxy)
+        response = not_modified_response(request, etag, current)
+        if response is None:
+            data = tile_data(layer, current, z, x, y, filters=filters, queryset=queryset)
+            response = _tile_response(data)
+            set_validators(response, etag, current)
     response["Cache-Control"] = IMMUTABLE if version == current.token else PLAIN_CACHE_CONTROL
     if version is not None and version != current.token:
         latest = tile_url_template(layer, current).format(z=z, x=x, y=y)

@@ -34,7 +34,14 @@ from django.utils.http import http_date
 from layers.models import DataVersion
 from layers.registry import Layer, registry
 
-__all__ = ["LayerVersion", "layer_version", "layer_versions", "version_triggers_install"]
+__all__ = [
+    "LayerVersion",
+    "layer_version",
+    "layer_versions",
+    "version_select",
+    "version_from_columns",
+    "version_triggers_install",
+]
 
 # The combined trigger of the first design, dropped on install.
 OLD_TRIGGER_NAME = "layers_data_version"
@@ -124,6 +131,25 @@ def layer_versions(layers: list[Layer]) -> dict[str, LayerVersion]:
         layer.id: _version_of(layer, [r for r in rows if r[0] in layer.version_tables])
         for layer in layers
     }
+
+
+def version_select(layer: Layer) -> tuple[str, list]:
+    """A one-row SELECT of the layer's version rows as three arrays (tables, versions,
+    change times), to run inside another statement so that both read one snapshot; read it
+    back with :func:`version_from_columns`."""
+    table = connection.ops.quote_name(DataVersion._meta.db_table)
+    sql = (
+        "SELECT array_agg(table_name ORDER BY table_name), "  # noqa: S608
+        "array_agg(version ORDER BY table_name), array_agg(changed_at ORDER BY table_name) "
+        f"FROM {table} WHERE table_name = ANY(%s)"
+    )
+    return sql, [list(layer.version_tables)]
+
+
+def version_from_columns(layer: Layer, columns: tuple) -> LayerVersion:
+    """The version of ``layer`` from the columns of :func:`version_select`."""
+    tables, versions, changed = (c or [] for c in columns)
+    return _version_of(layer, list(zip(tables, versions, changed, strict=True)))
 
 
 def _version_of(layer: Layer, rows: list[VersionRow]) -> LayerVersion:
