@@ -8,6 +8,7 @@ table, tiles with the same attributes (code, name, category). Never part of the 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -20,7 +21,7 @@ from bench.layers import LOAD_LAYER_ID
 from bench.measure import ROOT, http_get
 from bench.models import LoadParcel
 
-__all__ = ["tipg_server", "tipg_paths", "engine_paths", "ITEM_CASES"]
+__all__ = ["tipg_server", "tipg_paths", "engine_paths", "catalogue_tiles", "ITEM_CASES"]
 
 TABLE = f"public.{LoadParcel._meta.db_table}"
 # A small box around Piazza del Duomo (lon/lat).
@@ -37,10 +38,12 @@ def ITEM_CASES(count: int) -> dict[str, str]:  # noqa: N802  (a table of cases)
     }
 
 
-def engine_paths(count: int) -> dict[str, str]:
+def engine_paths(count: int, tiles: str) -> dict[str, str]:
+    """The engine's paths; ``tiles`` is the layer's tile URL template from the catalogue (the
+    versioned one, as a map asks for it)."""
     items = f"/ogc/collections/{LOAD_LAYER_ID}/items?f=json&"
     return {
-        "tile": f"/tiles/{LOAD_LAYER_ID}/{{z}}/{{x}}/{{y}}.pbf",
+        "tile": tiles,
         **{name: items + query for name, query in ITEM_CASES(count).items()},
         "whole": f"/api/layers/{LOAD_LAYER_ID}/download.geojson",
     }
@@ -53,6 +56,12 @@ def tipg_paths(count: int) -> dict[str, str]:
         **{name: f"{base}/items?f=geojson&{query}" for name, query in ITEM_CASES(count).items()},
         "whole": f"{base}/items?f=geojson&limit={count}",
     }
+
+
+def catalogue_tiles(url: str) -> str:
+    """The load layer's tile URL template in the catalogue of the engine at ``url``."""
+    layers = json.loads(http_get(f"{url}/api/layers/")[1])["layers"]
+    return next(entry for entry in layers if entry["id"] == LOAD_LAYER_ID)["links"]["tiles"]
 
 
 @contextlib.contextmanager

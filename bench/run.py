@@ -56,7 +56,7 @@ from bench.measure import (  # noqa: E402
     wrk_rps,
     wsgi_call,
 )
-from bench.peers import engine_paths, tipg_paths, tipg_server  # noqa: E402
+from bench.peers import catalogue_tiles, engine_paths, tipg_paths, tipg_server  # noqa: E402
 from layers.http import gzip_chunks  # noqa: E402
 from layers.tiles import CACHE_ALIAS  # noqa: E402
 from remix.wsgi import application  # noqa: E402
@@ -204,14 +204,16 @@ def measure_settings(cold: str, results: dict) -> None:
 
 def measure_peers(results: dict) -> None:
     """The engine (gunicorn, tile cache off) side by side with tipg (uvicorn), same number of
-    workers, same table: cold tiles and items pages in requests per second (rounds run in
-    turn), the whole layer in seconds, and tile sizes."""
+    workers, same table: cold tiles (the versioned URLs of the catalogue, as a map asks) and
+    items pages in requests per second (rounds run in turn), the whole layer in seconds, and
+    tile sizes."""
     count = results["count"]
-    engine_path, tipg_path = engine_paths(count), tipg_paths(count)
     with (
         gunicorn(PORT + 4, PEER_WORKERS, BENCH_TILE_CACHE="off") as engine,
         tipg_server(PORT + 5, PEER_WORKERS) as tipg,
     ):
+        engine_path = engine_paths(count, catalogue_tiles(engine))
+        tipg_path = tipg_paths(count)
         cases = {}
         for name, (z, x, y) in tiles().items():
             cases[f"tile {name}"] = tuple(
