@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from layers.models import Comune
 from layers.registry import registry
 from layers.versions import layer_version
+from territorio.models import Comune
 
 CONTRACT_KEYS = {
     "id", "title", "description", "theme", "theme_title", "geometry_type", "render", "cluster",

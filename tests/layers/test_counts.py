@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from layers import counts
-from layers.models import Comune
+from territorio.models import Comune
 
 ITEMS = "/ogc/collections/comuni/items"
 MILANO = "015146"

@@ -11,9 +11,9 @@ from django.db import connection
 
 from bench.services import load_parcels_generate
 from layers import queries, tiles
-from layers.models import Comune
 from layers.registry import registry
 from layers.versions import layer_version
+from territorio.models import Comune
 
 MILANO = "015146"
 # Piazza del Duomo (9.19, 45.46) lies in tile 10/538/366; 10/0/0 is the Arctic Pacific.

@@ -34,7 +34,7 @@ DROP FUNCTION IF EXISTS layers_dataversion_notify();
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("layers", "0004_dataversion_notify"),
+        ("layers", "0005_territorio_moved_out"),
     ]
 
     operations = [
