@@ -50,6 +50,9 @@ TILE_PIXELS = 256
 TILE_BYTE_BUDGET = 500_000
 BUDGET_MARGIN = 0.9
 MAX_GENERALISATIONS = 4
+# (layer id, zoom) → bytes per feature of an over-full tile this process built: a hint for the
+# next tiles of that zoom, which then skip the full build (never a source of content).
+_BYTES_PER_FEATURE: dict[tuple[str, int], float] = {}
 POINT_TYPES = frozenset({"Point", "MultiPoint"})
 
 ID, GEOM = "rx_id", "rx_geom"
@@ -210,20 +213,27 @@ def tile_bytes(
     ordinary layers stay on the map. A tile over it keeps its largest features, as many as the
     budget holds at the bytes per feature the full tile showed (the smallest ones are those a
     map shows least: below a pixel, nothing at all); halving that number again while over.
-    A points layer has nothing to leave out by size and is sent as it is.
+    Once a zoom of a layer has gone over, this process remembers its bytes per feature and
+    starts the next tiles of that zoom from the sizes (no full build thrown away). A points
+    layer has nothing to leave out by size and is sent as it is.
     """
-    data, columns = _fetch_tile(layer, statement, z, x, y, 0.0, also)
-    if len(data) <= TILE_BYTE_BUDGET or statement.points:
-        return data, columns
-    sizes = _feature_sizes(statement, z, x, y)
-    keep = int(len(sizes) * TILE_BYTE_BUDGET / len(data) * BUDGET_MARGIN)
+    learned = _BYTES_PER_FEATURE.get((layer.id, z))
+    if learned is None or statement.points:
+        data, columns = _fetch_tile(layer, statement, z, x, y, 0.0, also)
+        if len(data) <= TILE_BYTE_BUDGET or statement.points:
+            return data, columns
+        sizes = _feature_sizes(statement, z, x, y)
+        learned = _BYTES_PER_FEATURE[(layer.id, z)] = len(data) / len(sizes)
+    else:
+        sizes, columns = _feature_sizes(statement, z, x, y), None
+    keep = max(int(TILE_BYTE_BUDGET / learned * BUDGET_MARGIN), 1)
     for _ in range(MAX_GENERALISATIONS):
-        if keep < 1:
-            return b"", columns
-        data, _ = _fetch_tile(layer, statement, z, x, y, sizes[min(keep, len(sizes)) - 1])
-        if len(data) <= TILE_BYTE_BUDGET:
+        min_size = sizes[keep - 1] if keep < len(sizes) else 0.0
+        data, found = _fetch_tile(layer, statement, z, x, y, min_size, None if columns else also)
+        columns = columns or found
+        if len(data) <= TILE_BYTE_BUDGET or keep == 1:
             break
-        keep //= 2
+        keep = max(min(keep, len(sizes)) // 2, 1)
     return data, columns
 
 

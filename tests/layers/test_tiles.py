@@ -276,6 +276,7 @@ DENSE_TILE = "/tiles/bench-load/10/538/366.pbf"
 @pytest.fixture
 def dense_layer(db):
     load_parcels_generate(count=DENSE)
+    queries._BYTES_PER_FEATURE.clear()  # what earlier over-full tiles taught this process
     yield registry.get("bench-load")
     load_parcels_generate(count=0)
 
@@ -328,3 +329,16 @@ def test_tile_attributes_are_the_popup_fields_only(client, dense_layer):
     (first, *_) = features_of(client.get(DENSE_TILE))
     # The load layer has five fields; its style and popup read three.
     assert set(first["properties"]) == {"code", "name", "category"}
+
+
+def test_after_an_over_full_tile_its_zoom_is_built_once(
+    client, dense_layer, monkeypatch, no_tile_cached, django_assert_num_queries
+):
+    budget = len(client.get(DENSE_TILE).content) // 2
+    monkeypatch.setattr(queries, "TILE_BYTE_BUDGET", budget)
+    with django_assert_num_queries(4):  # version, the full tile (over), sizes, the thinned tile
+        client.get(DENSE_TILE)
+    neighbour = DENSE_TILE.replace("/538/", "/539/")
+    with django_assert_num_queries(3):  # version, sizes, the thinned tile: no full build
+        response = client.get(neighbour)
+    assert 0 < len(response.content) <= budget
