@@ -9,6 +9,7 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from layers.params import publishing_view
 from layers.registry import THEMES, Layer, registry
 from layers.tiles import tile_url_template
 from layers.versions import LayerVersion, layer_versions
@@ -69,6 +70,7 @@ def catalogue_entries() -> list[dict]:
 
 
 @require_GET
+@publishing_view(accepts=())
 def catalogue(request: HttpRequest) -> JsonResponse:
     """Every available layer, in registration order (never cached: tile URLs name the
     current data versions)."""

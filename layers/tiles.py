@@ -30,6 +30,7 @@ from django.core.cache import caches
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_safe
 
 from layers.http import etag_for, not_modified_response, set_validators
@@ -56,7 +57,7 @@ logger = logging.getLogger(__name__)
 
 MVT_TYPE = "application/vnd.mapbox-vector-tile"
 MAX_ZOOM = 24
-BAD_TILE = "{name} fuori intervallo: z in [0, {max_z}], x e y in [0, 2^z - 1]."
+BAD_TILE = _("{name} fuori intervallo: z in [0, {max_z}], x e y in [0, 2^z - 1].")
 CACHE_ALIAS = "tiles"
 IMMUTABLE = "public, max-age=31536000, immutable"
 # How long a tile under the plain URL (or a stale version's URL) is used without asking again.
@@ -168,7 +169,7 @@ def _is_conditional(request: HttpRequest) -> bool:
 
 
 @require_safe
-@publishing_view
+@publishing_view(accepts=(), queryables=True)
 def tile(
     request: HttpRequest, layer_id: str, z: str, x: str, y: str, version: str | None = None
 ) -> HttpResponse:
@@ -211,7 +212,7 @@ def tile(
 
 
 @require_GET
-@publishing_view
+@publishing_view(accepts=(), queryables=True)
 def tilejson(request: HttpRequest, layer_id: str) -> JsonResponse:
     """The TileJSON 3.0 document of the layer: its versioned tile URL, keeping the request's
     filters (the document itself is never cached: it names the current version)."""
