@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django_filters.rest_framework import BooleanFilter
 
-from layers.filters import CharInFilter, ChoiceInFilter, TextSearchFilter
+from layers.filters import CharInFilter, ChoiceInFilter, StrictBooleanFilter, TextSearchFilter
 from rigenerazione.models import (
     AmbitoRicaduta,
     EsitoCandidatura,
@@ -62,7 +61,7 @@ class InterventoFilter(django_filters.FilterSet):
         ),
         label="Testo libero",
     )
-    sample = BooleanFilter(field_name="is_sample", label="Dato di esempio")
+    sample = StrictBooleanFilter(field_name="is_sample", label="Dato di esempio")
 
     class Meta:
         model = Intervento
@@ -120,7 +119,7 @@ class OpportunitaFilter(InComuneFilterSet):
         ),
         label="Testo libero",
     )
-    sample = BooleanFilter(field_name="is_sample", label="Dato di esempio")
+    sample = StrictBooleanFilter(field_name="is_sample", label="Dato di esempio")
 
     class Meta:
         model = Opportunita
