@@ -268,8 +268,10 @@ def test_keyboard_reaches_the_search_box_and_the_layer_checkboxes(live_server, p
     page.keyboard.press("Tab")  # skip link
     assert page.evaluate("document.activeElement.className") == "skip-link"
     page.focus("#search-input")
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.id") == "tab-btn-layers"
+    # Share and print come first, then the tabs.
+    for expected in ("share-button", "print-button", "tab-btn-layers"):
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.id") == expected
     page.keyboard.press("ArrowRight")
     assert page.evaluate("document.activeElement.id") == "tab-btn-filters"
     assert page.is_visible("#f-zona")
