@@ -126,7 +126,7 @@ def stage_upload(filename: str, data: bytes, workdir: Path) -> Staged:
 
 def _stage(filename: str, data: bytes, ext: str, workdir: Path) -> Staged:
     if ext in ("geojson", "json"):
-        return _stage_geojson(filename, data, workdir)
+        return _stage_geojson(filename, data, ext, workdir)
     if ext == "gpkg":
         _require(data.startswith(b"SQLite format 3\x00"), filename, ext)
         return _write(Staged("gpkg", workdir / "upload.gpkg"), data)
@@ -183,7 +183,7 @@ def _parse_json(filename: str, text: str):
         return None
 
 
-def _stage_geojson(filename: str, data: bytes, workdir: Path) -> Staged:
+def _stage_geojson(filename: str, data: bytes, ext: str, workdir: Path) -> Staged:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -193,7 +193,7 @@ def _stage_geojson(filename: str, data: bytes, workdir: Path) -> Staged:
     _require(
         isinstance(document, dict) and document.get("type") in ("FeatureCollection", "Feature"),
         filename,
-        "geojson",
+        ext,
     )
     staged = Staged("geojson", workdir / "upload.geojson")
     if "crs" in document and not _known_geojson_crs(document["crs"]):
