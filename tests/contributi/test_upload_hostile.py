@@ -234,5 +234,6 @@ def test_deep_nesting_through_the_web_form_is_a_400(api):
         {"file": SimpleUploadedFile("profondo.geojson", data), "target": "interventi"},
     )
     assert response.status_code == 400
-    assert escape(str(m.GEOJSON_TOO_DEEP.format(file="profondo.geojson"))) in response.content.decode()
+    message = m.GEOJSON_TOO_DEEP.format(file="profondo.geojson")
+    assert escape(str(message)) in response.content.decode()
     assert snapshot() == before
