@@ -28,12 +28,17 @@ from simple_history.models import HistoricalRecords
 from layers.models import Comune
 from layers.srid import STORAGE_SRID
 from rigenerazione.rules import (
+    ERROR_COMUNE_NOT_OF_GEOMETRY,
     ERROR_NO_COMUNE,
+    acting_writer,
     as_multi,
+    comuni_names,
     funding_errors,
     geometry_errors,
     record_label,
+    writer_errors,
 )
+from rigenerazione.sql import comuni_ids_of_geometry, main_comune_id_of_geometry
 
 __all__ = [
     "PublicationState",
@@ -232,6 +237,10 @@ class Intervento(Publishable):
 
     history = HistoricalRecords()
 
+    # The user saving a change (not stored): set by the services and the admin, checked by
+    # clean() against the Comuni of the geometry (contributi.roles.may_write_in).
+    writer = None
+
     class Meta:
         verbose_name = _("Intervento")
         verbose_name_plural = _("Interventi")
@@ -259,8 +268,13 @@ class Intervento(Publishable):
         errors = geometry_errors(self.geom, record=record, allowed=INTERVENTO_GEOMETRIES)
         if errors:
             raise ValidationError({"geom": errors})
-        if self.geom is not None and not self.localizzazione:
+        if self.geom is None:
+            return
+        if not self.localizzazione:
             self.localizzazione = LOCALIZZAZIONE_OF_GEOMETRY[self.geom.geom_type]
+        errors = writer_errors(record, acting_writer(self), comuni_ids_of_geometry(self.geom))
+        if errors:
+            raise ValidationError({"geom": errors})
 
     def validate_funding(self, amounts: list[Decimal] | None = None) -> None:
         """Raise ValidationError when funding exceeds the total cost.
@@ -392,6 +406,8 @@ class Opportunita(Publishable):
 
     history = HistoricalRecords()
 
+    writer = None  # as Intervento.writer
+
     class Meta:
         verbose_name = _("Opportunità")
         verbose_name_plural = _("Opportunità")
@@ -413,9 +429,8 @@ class Opportunita(Publishable):
         )
 
     def clean(self) -> None:
-        """Perimeter multi, valid and inside the CMM; the Comune found spatially if not given."""
-        from rigenerazione.sql import main_comune_id_of_geometry
-
+        """Perimeter multi, valid and inside the CMM; its Comune is the one holding most of
+        it (found spatially when not given, refused when another is given); the writer's."""
         super().clean()
         record = record_label(str(_("Opportunità")), self.title)
         if self.geom is not None:
@@ -425,10 +440,25 @@ class Opportunita(Publishable):
         errors = geometry_errors(self.geom, record=record, allowed=("MultiPolygon",))
         if errors:
             raise ValidationError({"geom": errors})
-        if self.geom is not None and self.comune_id is None:
-            self.comune_id = main_comune_id_of_geometry(self.geom)
-            if self.comune_id is None:
-                raise ValidationError({"comune": ERROR_NO_COMUNE.format(record=record)})
+        if self.geom is None:
+            return
+        main = main_comune_id_of_geometry(self.geom)
+        if main is None:
+            raise ValidationError({"comune": ERROR_NO_COMUNE.format(record=record)})
+        if self.comune_id is None:
+            self.comune_id = main
+        elif self.comune_id != main:
+            chosen, actual = comuni_names([self.comune_id]), comuni_names([main])
+            raise ValidationError(
+                {
+                    "comune": ERROR_COMUNE_NOT_OF_GEOMETRY.format(
+                        record=record, chosen=chosen, actual=actual
+                    )
+                }
+            )
+        errors = writer_errors(record, acting_writer(self), [main])
+        if errors:
+            raise ValidationError({"geom": errors})
 
     @property
     def superficie_ha(self) -> float:

@@ -11,6 +11,8 @@ from decimal import Decimal
 from django.contrib.gis.geos import GEOSGeometry, MultiLineString, MultiPoint, MultiPolygon
 from django.core.exceptions import ValidationError
 
+from contributi.roles import may_write_in
+from layers.models import Comune
 from rigenerazione.sql import is_inside_cmm
 
 __all__ = [
@@ -21,10 +23,16 @@ __all__ = [
     "ERROR_FUNDING_OVER_COST",
     "ERROR_FUNDING_WITHOUT_COST",
     "ERROR_NO_COMUNE",
+    "ERROR_COMUNE_NOT_OF_GEOMETRY",
+    "ERROR_COMUNI_NOT_OF_GEOMETRY",
+    "ERROR_WRITER_OUTSIDE",
     "as_multi",
     "record_label",
     "geometry_errors",
     "funding_errors",
+    "comuni_names",
+    "writer_errors",
+    "acting_writer",
 ]
 
 ERROR_GEOM_INVALID = "{record}: la geometria non è valida ({reason})."
@@ -41,6 +49,17 @@ ERROR_FUNDING_WITHOUT_COST = (
     "{record}: indicare il costo totale prima dei finanziamenti (servono per le quote)."
 )
 ERROR_NO_COMUNE = "{record}: nessun Comune della Città metropolitana contiene la geometria."
+ERROR_COMUNE_NOT_OF_GEOMETRY = (
+    "{record}: il Comune indicato ({chosen}) non è quello in cui ricade la geometria ({actual})."
+)
+ERROR_COMUNI_NOT_OF_GEOMETRY = (
+    "{record}: i Comuni indicati ({chosen}) non sono tutti fra quelli in cui ricade la "
+    "geometria ({actual})."
+)
+ERROR_WRITER_OUTSIDE = (
+    "{record}: l'utente {user} inserisce e modifica dati solo nei propri Comuni, ma la "
+    "geometria ricade in: {comuni}."
+)
 
 _MULTI = {
     "Point": MultiPoint,
@@ -88,3 +107,28 @@ def funding_errors(record: str, amounts: list[Decimal], cost: Decimal | None) ->
         raise ValidationError(
             {"costo_totale": ERROR_FUNDING_OVER_COST.format(record=record, total=total, cost=cost)}
         )
+
+
+def comuni_names(ids) -> str:
+    """The names of these Comuni, in ISTAT order, for messages."""
+    names = Comune.objects.filter(pk__in=list(ids)).order_by("istat_code")
+    return ", ".join(names.values_list("name", flat=True)) or "—"
+
+
+def writer_errors(record: str, writer, comuni_ids) -> list:
+    """The role wall at model level: ``writer`` (the user saving, or the author of a new
+    record) must be allowed to write in every Comune of the geometry
+    (:func:`contributi.roles.may_write_in`). No writer (a loader, a command) is not checked."""
+    if writer is None or may_write_in(writer, comuni_ids):
+        return []
+    names = comuni_names(comuni_ids)
+    return [ERROR_WRITER_OUTSIDE.format(record=record, user=writer, comuni=names)]
+
+
+def acting_writer(instance):
+    """Who is writing ``instance``: its ``writer`` when a service or the admin set it, else
+    the author of a record not yet stored (so a shell or a loader creating a record in an
+    operator's name is held to that operator's Comuni)."""
+    if instance.writer is not None:
+        return instance.writer
+    return instance.created_by if instance._state.adding and instance.created_by_id else None
