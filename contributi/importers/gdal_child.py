@@ -59,7 +59,7 @@ def main() -> int:
         return 0
     path = request["path"]
     try:
-        info = pyogrio.read_info(path, layer=request.get("layer"))
+        info = pyogrio.read_info(path)
     except Exception as exc:  # any failure to open is "not this format"
         _answer(error="open", reason=str(exc)[:300])
         return 0

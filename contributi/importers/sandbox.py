@@ -81,14 +81,15 @@ def _environment(pinned: str) -> dict[str, str]:
         "GDAL_SKIP": skipped_drivers(pinned),
         "OPENBLAS_NUM_THREADS": "1",
         "OMP_NUM_THREADS": "1",
+        # No gdalrc of the server's user: no configuration reaches the child but ours.
+        "GDAL_CONFIG_FILE": os.devnull,
+        "PROJ_NETWORK": "OFF",
         **GDAL_OFFLINE,
     }
     return env
 
 
-def read(
-    path: Path, fmt: str, *, encoding: str | None, max_features: int, layer: str | None = None
-) -> SandboxRead:
+def read(path: Path, fmt: str, *, encoding: str | None, max_features: int) -> SandboxRead:
     """Read ``path`` as ``fmt`` with that format's driver only; raise :class:`SandboxError`."""
     pinned = DRIVERS[fmt]
     result = path.with_name("result.json")
@@ -97,7 +98,6 @@ def read(
         "driver": pinned,
         "encoding": encoding,
         "max_features": max_features,
-        "layer": layer,
         "result": str(result),
     }
     try:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import io
 import json
+import sqlite3
 import stat
 import zipfile
 
+import geopandas as gpd
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.html import escape
@@ -237,3 +239,41 @@ def test_deep_nesting_through_the_web_form_is_a_400(api):
     message = m.GEOJSON_TOO_DEEP.format(file="profondo.geojson")
     assert escape(str(message)) in response.content.decode()
     assert snapshot() == before
+
+
+def gpkg_with_extras(tmp_path) -> bytes:
+    """A GeoPackage of one layer plus a non-spatial table, a trigger and a view."""
+    path = tmp_path / "extra.gpkg"
+    frame = gpd.GeoDataFrame(intervento_rows(1), geometry="geometry", crs=4326)
+    frame.to_file(path, layer="interventi", driver="GPKG")
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE segreti (riga TEXT)")
+        db.execute("INSERT INTO segreti VALUES ('non per GDAL')")
+        db.execute("CREATE TRIGGER t AFTER INSERT ON interventi BEGIN DELETE FROM segreti; END")
+        db.execute("CREATE VIEW vista AS SELECT * FROM segreti")
+    return path.read_bytes()
+
+
+def test_geopackage_extras_are_not_read(api, tmp_path):
+    response = post_upload(api, "extra.gpkg", gpkg_with_extras(tmp_path), commit=False)
+    assert response.status_code == 200, response.content
+    assert [f["title"] for f in response.json()["features"]] == ["Riqualificazione piazza 1"]
+
+
+def test_geopackage_with_a_view_registered_as_a_second_layer_is_refused(api, tmp_path):
+    before = snapshot()
+    data = gpkg_with_extras(tmp_path)
+    path = tmp_path / "vista.gpkg"
+    path.write_bytes(data)
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE VIEW vista_geo AS SELECT fid, geom FROM interventi")
+        db.execute(
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id) "
+            "VALUES ('vista_geo', 'features', 'vista_geo', 4326)"
+        )
+        db.execute(
+            "INSERT INTO gpkg_geometry_columns VALUES ('vista_geo', 'geom', 'POLYGON', 4326, 0, 0)"
+        )
+    response = post_upload(api, "vista.gpkg", path.read_bytes())
+    message = m.GPKG_MANY_LAYERS.format(file="vista.gpkg", names="interventi, vista_geo")
+    refused(response, message, before)
