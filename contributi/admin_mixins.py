@@ -21,7 +21,7 @@ from contributi.permissions import (
     record_comuni_ids,
 )
 from contributi.services import NOT_ALLOWED, record_mark_edited
-from layers.models import Comune
+from territorio.models import Comune
 
 __all__ = ["ComuneScopedAdminMixin"]
 
@@ -83,7 +83,7 @@ class ComuneScopedAdminMixin:
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         """The form tells the model who is writing, so the model's own validation
-        (``clean()``: :func:`contributi.roles.may_write_in` on the geometry's Comuni) refuses
+        (``clean()``: :func:`rules.writers.may_write_in` on the geometry's Comuni) refuses
         a geometry outside the user's Comuni with a message on the geometry field."""
         form = super().get_form(request, obj, change=change, **kwargs)
         user = request.user

@@ -18,9 +18,10 @@ from collections.abc import Iterable
 from django.db.models import Model, QuerySet
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from contributi.roles import REVIEW_PERMISSION, is_reviewer, may_write_in, operator_comuni_ids
-from layers.models import Comune
-from rigenerazione.models import Intervento, Opportunita, PublicationState
+from rigenerazione.models import Intervento, Opportunita
+from rules.publication import PublicationState
+from rules.writers import REVIEW_PERMISSION, is_reviewer, may_write_in, operator_comuni_ids
+from territorio.models import Comune
 
 __all__ = [
     "REVIEW_PERMISSION",

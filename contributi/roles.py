@@ -1,5 +1,6 @@
-"""The four roles of Remix as Django groups (created idempotently after every migrate) and
-the one rule of who writes in which Comune (:func:`may_write_in`).
+"""The four roles of Remix as Django groups, created idempotently after every migrate.
+
+Who writes in which Comune is :func:`rules.writers.may_write_in`.
 
 - anonymous public: no group, reads published records only;
 - ``Operatori comunali``: add/change interventions, fundings and opportunities — scoped to
@@ -11,25 +12,10 @@ the one rule of who writes in which Comune (:func:`may_write_in`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
-from layers.models import Comune
-
-__all__ = [
-    "OPERATORI",
-    "REVISORI",
-    "AMMINISTRATORI",
-    "REVIEW_PERMISSION",
-    "roles_ensure",
-    "is_reviewer",
-    "operator_comuni_ids",
-    "may_write_in",
-]
-
-REVIEW_PERMISSION = "contributi.review_contributions"
+__all__ = ["OPERATORI", "REVISORI", "AMMINISTRATORI", "roles_ensure"]
 
 OPERATORI = "Operatori comunali"
 REVISORI = "Revisori CMM"
@@ -71,34 +57,3 @@ def roles_ensure() -> dict[str, Group]:
         group.permissions.set(permissions)
         groups[name] = group
     return groups
-
-
-def is_reviewer(user) -> bool:
-    """CMM reviewers and administrators."""
-    return bool(user and user.is_authenticated and user.is_active) and (
-        user.is_superuser or user.has_perm(REVIEW_PERMISSION)
-    )
-
-
-def operator_comuni_ids(user) -> set[int]:
-    """Primary keys of the Comuni a municipality operator writes for (empty for others)."""
-    if not (user and user.is_authenticated and user.is_active):
-        return set()
-    cached = getattr(user, "_remix_comuni_ids", None)
-    if cached is None:
-        cached = set(Comune.objects.filter(operatori__user=user).values_list("pk", flat=True))
-        user._remix_comuni_ids = cached
-    return cached
-
-
-def may_write_in(user, comuni_ids: Iterable[int]) -> bool:
-    """THE rule of who writes where: a reviewer or administrator anywhere; a municipality
-    operator only when every one of ``comuni_ids`` is theirs; anybody else nowhere.
-
-    Low in the dependency graph (it knows users and Comuni only), so the models' validation
-    (:mod:`rigenerazione.models`), the services, the admin, the API and the pages all ask it.
-    """
-    wanted = set(comuni_ids)
-    if is_reviewer(user):
-        return True
-    return bool(wanted) and wanted <= operator_comuni_ids(user)

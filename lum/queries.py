@@ -16,7 +16,6 @@ from collections.abc import Sequence
 
 from django.db import connection
 
-from layers.models import Comune
 from layers.srid import METRIC_SRID
 from lum.models import Lum, Servizio
 from rigenerazione.models import (
@@ -24,8 +23,9 @@ from rigenerazione.models import (
     Intervento,
     Localizzazione,
     Opportunita,
-    PublicationState,
 )
+from rules.publication import PublicationState
+from territorio.models import Comune
 
 __all__ = [
     "CATCHMENT_QUAD_SEGS",

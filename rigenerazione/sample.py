@@ -29,13 +29,12 @@ from pyproj import Transformer
 from shapely import affinity
 from shapely.geometry import LineString, MultiLineString, MultiPoint, MultiPolygon, Point, box
 
-from layers.models import Comune
 from layers.records import record_is_unchanged
 from layers.srid import METRIC_SRID, STORAGE_SRID
 from remix.errors import UserInputError
 from rigenerazione import sample_vocabulary as vocab
 from rigenerazione.importers import is_unchanged
-from rigenerazione.models import Intervento, Opportunita, PublicationState
+from rigenerazione.models import Intervento, Opportunita
 from rigenerazione.services import (
     FinanziamentoInput,
     intervento_create,
@@ -43,6 +42,8 @@ from rigenerazione.services import (
     opportunita_create,
     opportunita_update,
 )
+from rules.publication import PublicationState
+from territorio.models import Comune
 
 __all__ = [
     "SEED",

@@ -3,7 +3,7 @@
 Every function is keyword-only and validates with ``full_clean()`` before anything is stored:
 geometry valid, multi and inside the CMM; the Comune(i) found spatially when not given;
 funding not above the total cost (shares are derived by :attr:`Finanziamento.quota`); the
-surface of an opportunità computed in PostGIS (:func:`rigenerazione.sql.opportunita_areas_refresh`).
+surface of an opportunità computed in PostGIS (:func:`rules.spatial.area_m2`, in its ``save``).
 A rule that fails raises :class:`django.core.exceptions.ValidationError` naming the record and
 nothing is written (each service runs in one transaction).
 """
@@ -19,17 +19,12 @@ from django.contrib.gis.geos import GEOSGeometry
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from layers.models import Comune
 from layers.srid import STORAGE_SRID
 from rigenerazione.models import Finanziamento, Intervento, Opportunita
-from rigenerazione.rules import (
-    ERROR_COMUNI_NOT_OF_GEOMETRY,
-    ERROR_NO_COMUNE,
-    as_multi,
-    comuni_names,
-    record_label,
-)
-from rigenerazione.sql import comuni_ids_of_geometry
+from rules.geometry import ERROR_NO_COMUNE, as_multi, record_label
+from rules.spatial import comuni_ids_of_geometry
+from rules.writers import ERROR_COMUNI_NOT_OF_GEOMETRY, comuni_names
+from territorio.models import Comune
 
 __all__ = [
     "FinanziamentoInput",

@@ -1,6 +1,6 @@
 """The role wall of issue 12: "an operator writes only inside its own Comuni", at every entry.
 
-The rule is :func:`contributi.roles.may_write_in`, asked by the models' validation (the
+The rule is :func:`rules.writers.may_write_in`, asked by the models' validation (the
 writer, or the author of a new record, against the Comuni of the geometry) and by the
 services; the Comune of a record is derived from its geometry and a tag that disagrees with
 the geometry is refused. Each entry point is tried by the operator of Rho with a geometry in
@@ -19,12 +19,12 @@ from django.utils.html import escape
 
 from contributi.importers import messages as m
 from rigenerazione.models import Intervento, Opportunita
-from rigenerazione.rules import (
+from rigenerazione.services import intervento_create, intervento_update, opportunita_create
+from rules.writers import (
     ERROR_COMUNE_NOT_OF_GEOMETRY,
     ERROR_COMUNI_NOT_OF_GEOMETRY,
     ERROR_WRITER_OUTSIDE,
 )
-from rigenerazione.services import intervento_create, intervento_update, opportunita_create
 from tests.contributi.conftest import (
     MILANO_POINT,
     RHO_POINT,

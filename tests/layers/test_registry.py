@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from layers.filters import ComuneFilter
-from layers.models import Comune
 from layers.registry import Field, Layer, LayerRegistry, registry
+from territorio.filters import ComuneFilter
+from territorio.models import Comune
 
 
 def declare(**attrs) -> type[Layer]:
@@ -26,7 +26,14 @@ def test_a_valid_declaration_is_registered_with_derived_queryables():
     layer = local.get("prova")
     assert layer.queryables == ["bbox", "comune", "zona", "q"]
     assert [f.name for f in layer.popup] == ["name"]
-    assert layer.version_tables == ["layers_comune"]
+    # Derived: the ``zona`` filter reads the Zone omogenee (zona_omogenea__slug).
+    assert layer.version_tables == ["layers_comune", "layers_zonaomogenea"]
+
+
+def test_without_filters_or_joins_a_layer_reads_only_its_table():
+    local = LayerRegistry()
+    local.register(declare())
+    assert local.get("prova").version_tables == ["layers_comune"]
 
 
 @pytest.mark.parametrize(
@@ -54,7 +61,7 @@ def test_a_misconfigured_layer_fails_loudly(attrs, message):
 
 
 def test_a_filterset_of_another_model_is_refused():
-    from layers.filters import ZonaOmogeneaFilter
+    from territorio.filters import ZonaOmogeneaFilter
 
     with pytest.raises(ImproperlyConfigured, match="filters ZonaOmogenea"):
         LayerRegistry().register(declare(filterset_class=ZonaOmogeneaFilter))

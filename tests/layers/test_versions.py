@@ -17,12 +17,13 @@ from django.db import connection, transaction
 from django.db.models import F
 
 from bench.models import LoadParcel
-from layers.models import Comune, DataVersion, ZonaOmogenea
-from layers.services import territorio_load
+from layers.models import DataVersion
 from layers.versions import version_triggers_install
 from lum.models import Lum, Servizio
 from rigenerazione.models import Intervento
 from rigenerazione.sample import N_INTERVENTI, N_OPPORTUNITA
+from territorio.models import Comune, ZonaOmogenea
+from territorio.services import territorio_load
 
 COMUNE_TABLE = Comune._meta.db_table
 ZONA_TABLE = ZonaOmogenea._meta.db_table
@@ -30,9 +31,8 @@ ZONA_TABLE = ZonaOmogenea._meta.db_table
 THROUGH_TABLE = Intervento.comuni.through._meta.db_table
 FIXTURE_COMMANDS = [
     line.strip()
-    for line in (Path(__file__).resolve().parents[2] / "scripts" / "fixture-commands.txt")
-    .read_text()
-    .splitlines()
+    for name in ("fixture-commands.txt", "sample-commands.txt")
+    for line in (Path(__file__).resolve().parents[2] / "scripts" / name).read_text().splitlines()
     if line.strip() and not line.startswith("#")
 ]
 

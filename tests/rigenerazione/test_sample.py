@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from layers.models import Comune, ZonaOmogenea
 from layers.srid import METRIC_SRID
 from remix.errors import UserInputError
 from rigenerazione.models import Intervento, Opportunita
@@ -17,7 +16,9 @@ from rigenerazione.sample import (
     generate,
     sample_load,
 )
-from rigenerazione.sql import CMM_TOLERANCE_M, outside_own_comune_ids
+from rigenerazione.sql import outside_own_comune_ids
+from rules.spatial import CMM_TOLERANCE_M
+from territorio.models import Comune, ZonaOmogenea
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from layers.filters import ComuneFilter, ZonaOmogeneaFilter
-from layers.models import Comune, RuoloPTM, ZonaOmogenea
 from layers.registry import Field, Layer, register
+from territorio.filters import ComuneFilter, ZonaOmogeneaFilter
+from territorio.models import Comune, RuoloPTM, ZonaOmogenea
 
 ISTAT_ATTRIBUTION = "ISTAT, confini amministrativi (via openpolis); Città metropolitana di Milano"
 ISTAT_LICENCE = "CC-BY-4.0"
@@ -44,7 +44,6 @@ class ComuniLayer(Layer):
     min_zoom, max_zoom = 8, 18
     filterset_class = ComuneFilter
     detail_page = "/comuni/{id}/"
-    version_models = (ZonaOmogenea,)
 
     def get_queryset(self) -> QuerySet[Comune]:
         return Comune.objects.select_related("zona_omogenea")
@@ -106,7 +105,6 @@ class PoliAttrattoriLayer(Layer):
     min_zoom, max_zoom = 8, 18
     filterset_class = ComuneFilter
     detail_page = "/comuni/{id}/"
-    version_models = (ZonaOmogenea,)
 
     def get_queryset(self) -> QuerySet[Comune]:
         return Comune.objects.select_related("zona_omogenea").filter(
