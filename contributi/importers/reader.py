@@ -155,6 +155,12 @@ def _source_srid(filename: str, staged: Staged, frame, stated: int | None) -> in
         epsg = CRS.from_user_input(frame.crs).to_2d().to_epsg(min_confidence=70)
     except CRSError:
         epsg = None
+    if staged.declared_epsg and _epsg_2d(staged.declared_epsg) != epsg:
+        # GDAL did not read the code the file names (it falls back to WGS 84): never guess.
+        if stated is not None:
+            return stated
+        crs = f"EPSG:{staged.declared_epsg}"
+        raise UserInputError(m.GEOJSON_CRS_UNKNOWN.format(file=filename, crs=crs), field="srid")
     if epsg not in ALLOWED_SRIDS:
         allowed = ", ".join(f"EPSG:{code}" for code in ALLOWED_SRIDS)
         name = f"EPSG:{epsg}" if epsg else frame.crs.name
@@ -162,6 +168,13 @@ def _source_srid(filename: str, staged: Staged, frame, stated: int | None) -> in
             m.CRS_NOT_ALLOWED.format(file=filename, crs=name, allowed=allowed), field="srid"
         )
     return epsg
+
+
+def _epsg_2d(code: int) -> int | None:
+    try:
+        return CRS.from_epsg(code).to_2d().to_epsg(min_confidence=70)
+    except CRSError:
+        return None
 
 
 def _check_ranges(filename: str, frame, srid: int, *, source: int | None = None) -> None:

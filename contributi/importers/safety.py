@@ -85,6 +85,7 @@ class Staged:
     has_prj: bool = True
     has_cpg: bool = True
     crs_refused: str | None = None
+    declared_epsg: int | None = None
     notes: list[str] = field(default_factory=list)
 
 
@@ -196,27 +197,34 @@ def _stage_geojson(filename: str, data: bytes, ext: str, workdir: Path) -> Stage
         ext,
     )
     staged = Staged("geojson", workdir / "upload.geojson")
-    if "crs" in document and not _known_geojson_crs(document["crs"]):
-        # A link, a URL, null or an unknown name: GDAL would silently read WGS 84.
-        staged.has_prj = False
-        staged.crs_refused = json.dumps(document["crs"], ensure_ascii=False)[:120]
+    if "crs" in document:
+        staged.declared_epsg = _geojson_crs_epsg(document["crs"])
+        if staged.declared_epsg is None:
+            # A link, a URL, null or an unknown name: GDAL would silently read WGS 84.
+            staged.has_prj = False
+            staged.crs_refused = json.dumps(document["crs"], ensure_ascii=False)[:120]
     return _write(staged, text.encode("utf-8"))
 
 
-_EPSG_NAME = re.compile(r"^(?:EPSG:{1,2}|urn:ogc:def:crs:EPSG:[0-9.]*:)[0-9]{4,5}$", re.I)
+_EPSG_NAME = re.compile(r"^(?:EPSG:{1,2}|urn:ogc:def:crs:EPSG:[0-9.]*:)([0-9]{4,5})$", re.I)
 _CRS84 = {"urn:ogc:def:crs:ogc:1.3:crs84", "urn:ogc:def:crs:ogc::crs84", "ogc:crs84"}
+WGS84_EPSG = 4326
 
 
-def _known_geojson_crs(crs) -> bool:
-    """A GeoJSON 2008 ``crs`` member of type ``name`` naming an EPSG code (whether that code
-    is accepted is the reader's question) or CRS84; links, URLs and other names are not."""
+def _geojson_crs_epsg(crs) -> int | None:
+    """The EPSG code a GeoJSON 2008 ``crs`` member of type ``name`` names (CRS84 is 4326),
+    or None for links, URLs and other names (whether the code is accepted is the reader's
+    question)."""
     properties = crs.get("properties") if isinstance(crs, dict) else None
     if not isinstance(crs, dict) or crs.get("type") != "name" or not isinstance(properties, dict):
-        return False
+        return None
     name = properties.get("name")
     if not isinstance(name, str):
-        return False
-    return name.strip().lower() in _CRS84 or bool(_EPSG_NAME.match(name.strip()))
+        return None
+    if name.strip().lower() in _CRS84:
+        return WGS84_EPSG
+    match = _EPSG_NAME.match(name.strip())
+    return int(match.group(1)) if match else None
 
 
 _KML_NAMESPACES = (

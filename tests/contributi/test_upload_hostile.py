@@ -110,6 +110,14 @@ def test_geojson_crs_that_is_not_an_epsg_code_asks_for_the_crs(api, crs):
     refused(response, message, before, field="srid")
 
 
+def test_geojson_crs_naming_an_unknown_epsg_code_asks_for_the_crs(api):
+    before = snapshot()
+    crs = {"type": "name", "properties": {"name": "EPSG:99999"}}
+    response = post_upload(api, "ignoto.geojson", json.dumps(feature_collection(crs=crs)).encode())
+    message = m.GEOJSON_CRS_UNKNOWN.format(file="ignoto.geojson", crs="EPSG:99999")
+    refused(response, message, before, field="srid")
+
+
 def test_geojson_crs_link_is_read_with_the_stated_crs(api):
     data = json.dumps(feature_collection(crs=LINKED_CRS[0])).encode()
     response = post_upload(api, "link.geojson", data, commit=False, srid=4326)
