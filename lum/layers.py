@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from layers.models import Comune
 from layers.registry import Field, Layer, register
 from lum.filters import LumFilter, ServizioFilter
 from lum.models import SOURCED_CATEGORIES, CategoriaServizio, Lum, Servizio
 from lum.services import METRO_SOURCE, RAIL_SOURCE
 from lum.servizi_regione import HOSPITALS, LICENCE, SCHOOLS
+from territorio.models import Comune
 
 __all__ = ["LumLayer", "ScuoleLayer", "OspedaliLayer", "ServiziLayer"]
 

@@ -13,12 +13,12 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from layers.models import Comune, ZonaOmogenea
 from lum import queries
 from lum.models import SIZE_ATTRIBUTES, SOURCED_CATEGORIES, CategoriaServizio, Lum
 from lum.samples import SAMPLE_SOURCE
 from lum.servizi_regione import HOSPITALS, SCHOOLS
 from rigenerazione.models import FonteFinanziamento, StatoIntervento, TipoOpportunita
+from territorio.models import Comune, ZonaOmogenea
 
 __all__ = [
     "NEAREST_CATEGORIES",

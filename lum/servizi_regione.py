@@ -27,7 +27,6 @@ from django.contrib.gis.geos import Point
 from django.db import transaction
 from django.utils import timezone
 
-from layers.models import Comune
 from layers.records import record_is_unchanged
 from layers.srid import STORAGE_SRID
 from lum.importers import (
@@ -42,6 +41,7 @@ from lum.models import Servizio
 from lum.sql import points_comune, points_distance_to_comune
 from remix.errors import UserInputError
 from rigenerazione.models import PublicationState
+from territorio.models import Comune
 
 __all__ = [
     "SCHOOLS",

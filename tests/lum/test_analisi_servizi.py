@@ -13,10 +13,10 @@ from collections import Counter
 import geopandas as gpd
 import pytest
 
-from layers.models import ZonaOmogenea
 from lum.models import CategoriaServizio, Lum, Servizio
 from lum.services import lum_load
 from lum.servizi_regione import HOSPITALS, SCHOOLS, ospedali_load, scuole_load
+from territorio.models import ZonaOmogenea
 from tests.lum import regione_expected as expected
 from tests.lum.conftest import PX, PY, point
 

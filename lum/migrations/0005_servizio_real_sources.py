@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("lum", "0003_alter_lum_comune_alter_servizio_comune"),
+        ("lum", "0004_comune_moved_to_territorio"),
     ]
 
     operations = [
