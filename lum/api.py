@@ -15,6 +15,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from layers.rest import StrictQueryParamsMixin
 from lum.proximity import MAX_DISTANCE_M, features_near, proximity_query_parse
 from lum.queries import lums_summary
 from lum.renderers import AnalysisCSVRenderer
@@ -34,10 +35,11 @@ FORMAT = OpenApiParameter(
 )
 
 
-class _AnalysisView(APIView):
+class _AnalysisView(StrictQueryParamsMixin, APIView):
     permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer, AnalysisCSVRenderer]
     csv_filename = "analisi"
+    query_params = (FORMAT,)
 
 
 class LumSummaryView(_AnalysisView):
@@ -49,7 +51,6 @@ class LumSummaryView(_AnalysisView):
         description="Per ogni LUM pubblicato: servizi e studenti nel bacino, interventi che lo "
         "toccano e "
         "loro finanziamenti, opportunità e loro ettari nel bacino. CSV: una riga per LUM.",
-        parameters=[FORMAT],
         responses={200: OpenApiTypes.OBJECT},
         tags=["analisi"],
     )
@@ -72,7 +73,6 @@ class LumAnalysisView(_AnalysisView):
         description="Servizi nel bacino per categoria (con gli studenti delle scuole), "
         "interventi e opportunità che lo toccano (numero, ettari, finanziamenti), Comuni "
         "raggiunti, fonti dei servizi. Bacino: raggio del LUM o REMIX_LUM_RADIUS_M.",
-        parameters=[FORMAT],
         responses={200: OpenApiTypes.OBJECT},
         tags=["analisi"],
     )
@@ -90,7 +90,6 @@ class ComuniSummaryView(_AnalysisView):
         "strutture di ricovero, e la distanza (m, UTM 32N, dal centroide del Comune) dalla "
         "struttura di ricovero e dalla scuola secondaria di secondo grado più vicine, con il "
         "loro nome. CSV: una riga per Comune.",
-        parameters=[FORMAT],
         responses={200: OpenApiTypes.OBJECT},
         tags=["analisi"],
     )
@@ -110,7 +109,6 @@ class ComuneAnalysisView(_AnalysisView):
         "di opportunità nei bacini dei LUM (unioni, senza doppi conteggi), servizi per categoria "
         "con gli studenti delle scuole, distanza dalla struttura di ricovero e dalla scuola "
         "secondaria di secondo grado più vicine (dal centroide del Comune, UTM 32N), fonti.",
-        parameters=[FORMAT],
         responses={200: OpenApiTypes.OBJECT},
         tags=["analisi"],
     )
@@ -126,7 +124,6 @@ class ZonaAnalysisView(_AnalysisView):
         operation_id="analisi_zona_retrieve",
         description="Gli stessi indicatori del Comune, sull'insieme dei Comuni della Zona; le "
         "distanze dai servizi più vicini per ciascun Comune della Zona.",
-        parameters=[FORMAT],
         responses={200: OpenApiTypes.OBJECT},
         tags=["analisi"],
     )
@@ -136,6 +133,17 @@ class ZonaAnalysisView(_AnalysisView):
 
 class ProximityView(_AnalysisView):
     csv_filename = "vicinanza"
+    query_params = (
+        OpenApiParameter("lon", float, description="Longitudine, -180…180"),
+        OpenApiParameter("lat", float, description="Latitudine, -90…90"),
+        OpenApiParameter("layer", str, description="Layer dell'elemento di riferimento"),
+        OpenApiParameter("id", str, description="Id dell'elemento di riferimento"),
+        OpenApiParameter(
+            "distanza", float, required=True, description=f"Metri, 1…{MAX_DISTANCE_M}"
+        ),
+        OpenApiParameter("layers", str, description="Elenco di id di layer, separati da ,"),
+        FORMAT,
+    )
 
     @extend_schema(
         summary="Che cosa c'è entro X metri",
@@ -143,17 +151,6 @@ class ProximityView(_AnalysisView):
         description="Per ogni layer pubblicato (o quelli in `layers`), gli elementi entro "
         "`distanza` metri da un punto (`lon`, `lat` in WGS 84) o da un elemento (`layer`, "
         "`id`), dal più vicino; distanze nel CRS metrico (UTM 32N).",
-        parameters=[
-            OpenApiParameter("lon", float, description="Longitudine, -180…180"),
-            OpenApiParameter("lat", float, description="Latitudine, -90…90"),
-            OpenApiParameter("layer", str, description="Layer dell'elemento di riferimento"),
-            OpenApiParameter("id", str, description="Id dell'elemento di riferimento"),
-            OpenApiParameter(
-                "distanza", float, required=True, description=f"Metri, 1…{MAX_DISTANCE_M}"
-            ),
-            OpenApiParameter("layers", str, description="Elenco di id di layer, separati da ,"),
-            FORMAT,
-        ],
         responses={200: OpenApiTypes.OBJECT},
         tags=["analisi"],
     )

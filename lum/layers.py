@@ -15,7 +15,6 @@ from lum.filters import LumFilter, ServizioFilter
 from lum.models import SOURCED_CATEGORIES, CategoriaServizio, Lum, Servizio
 from lum.services import METRO_SOURCE, RAIL_SOURCE
 from lum.servizi_regione import HOSPITALS, LICENCE, SCHOOLS
-from territorio.models import Comune
 
 __all__ = ["LumLayer", "ScuoleLayer", "OspedaliLayer", "ServiziLayer"]
 
@@ -58,7 +57,6 @@ class LumLayer(Layer):
     min_zoom, max_zoom = 8, 19
     filterset_class = LumFilter
     detail_page = "/atlante/lum/{id}/"
-    version_models = (Comune,)
 
     def get_queryset(self) -> QuerySet[Lum]:
         return Lum.objects.published().select_related("comune")
@@ -91,7 +89,6 @@ class _RealServiziLayer(Layer):
     min_zoom, max_zoom = 8, 19
     filterset_class = ServizioFilter
     detail_page = None
-    version_models = (Comune,)
 
     def get_queryset(self) -> QuerySet[Servizio]:
         published = Servizio.objects.published().filter(categoria__in=self.categories)
@@ -196,7 +193,6 @@ class ServiziLayer(Layer):
     min_zoom, max_zoom = 8, 19
     filterset_class = ServizioFilter
     detail_page = None
-    version_models = (Comune,)
 
     def get_queryset(self) -> QuerySet[Servizio]:
         others = Servizio.objects.published().exclude(categoria__in=SOURCED_CATEGORIES)

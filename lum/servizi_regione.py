@@ -38,9 +38,10 @@ from lum.importers import (
     schools_read,
 )
 from lum.models import Servizio
-from lum.sql import points_comune, points_distance_to_comune
+from lum.sql import points_distance_to_comune
 from remix.errors import UserInputError
-from rigenerazione.models import PublicationState
+from rules.publication import PublicationState
+from rules.spatial import comune_ids_of_points
 from territorio.models import Comune
 
 __all__ = [
@@ -162,7 +163,7 @@ def _place(rows: list[SourceRow], report: ServiziReport) -> list[_Placed]:
             continue
         named.append((row, comune))
     by_id = {c.id: c for c in comuni.values()}
-    found = points_comune([(row.lon, row.lat) for row, _c in named])
+    found = comune_ids_of_points([(row.lon, row.lat) for row, _c in named])
     placed = []
     for (row, comune), found_id in zip(named, found, strict=True):
         if found_id is None:

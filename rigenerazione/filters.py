@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django_filters.rest_framework import BooleanFilter
 
-from layers.filters import CharInFilter, TextSearchFilter
+from layers.filters import CharInFilter, ChoiceInFilter, StrictBooleanFilter, TextSearchFilter
 from rigenerazione.models import (
     AmbitoRicaduta,
     Finanziamento,
@@ -26,11 +25,7 @@ from rigenerazione.models import (
 )
 from territorio.filters import InComuneFilterSet
 
-__all__ = ["InterventoFilter", "OpportunitaFilter", "ChoiceInFilter"]
-
-
-class ChoiceInFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):
-    """A comma-separated list of codes, each checked against the choices (else a 400)."""
+__all__ = ["InterventoFilter", "OpportunitaFilter"]
 
 
 def _comuni_through():
@@ -60,7 +55,7 @@ class InterventoFilter(django_filters.FilterSet):
         ),
         label="Testo libero",
     )
-    sample = BooleanFilter(field_name="is_sample", label="Dato di esempio")
+    sample = StrictBooleanFilter(field_name="is_sample", label="Dato di esempio")
 
     class Meta:
         model = Intervento
@@ -101,7 +96,7 @@ class OpportunitaFilter(InComuneFilterSet):
         ),
         label="Testo libero",
     )
-    sample = BooleanFilter(field_name="is_sample", label="Dato di esempio")
+    sample = StrictBooleanFilter(field_name="is_sample", label="Dato di esempio")
 
     class Meta:
         model = Opportunita
