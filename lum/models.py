@@ -25,8 +25,7 @@ from layers.srid import STORAGE_SRID
 from rules.geometry import POLYGONAL, as_multi
 from rules.publication import Publishable
 from rules.spatial import main_comune_id_of_geometry
-from territorio.models import Comune
-from territorio.services import MILANO_ISTAT_CODE
+from territorio.models import MILANO_ISTAT_CODE, Comune
 
 __all__ = [
     "ERROR_OUTSIDE_CMM",
