@@ -18,10 +18,9 @@ from django.utils import timezone
 from lum.maps import STYLES, comune_sheet_map, lum_sheet_map
 from lum.pdf import html_to_pdf
 from lum.queries import lums_summary
-from lum.reports import comune_report, lum_report, published_lums
-from lum.samples import SAMPLE_SOURCE
+from lum.reports import comune_report, comuni_summary, lum_report, published_lums
 from rigenerazione.selectors import interventi_comune_level_count
-from territorio.models import Comune
+from territorio.models import Comune, RuoloPTM
 
 __all__ = [
     "lum_index",
@@ -56,7 +55,6 @@ def _lum_context(pk: int, *, for_pdf: bool) -> dict:
         "map": lum_sheet_map(lum),
         "comune_level": interventi_comune_level_count([lum.comune_id]),
         "styles": STYLES,
-        "sample_source": SAMPLE_SOURCE,
         "generated": timezone.localtime(),
         "for_pdf": for_pdf,
     }
@@ -77,12 +75,25 @@ def lum_sheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return _pdf_response(html, f"atlante-lum-{pk}.pdf")
 
 
+# The sheets the seed's Atlante dei servizi is made of lead the index, in this order.
+LEADING_ROLES = (RuoloPTM.CITTA_CENTRALE, RuoloPTM.POLO_ATTRATTORE)
+
+
 def comuni_index(request: HttpRequest) -> HttpResponse:
+    """The Città centrale and the poli urbani attrattori first, with their services
+    indicators; then every other Comune by Zona omogenea."""
     comuni = list(Comune.objects.select_related("zona_omogenea").defer("geom"))
-    groups = _by_zona(comuni, lambda c: getattr(c.zona_omogenea, "name", ""))
-    return render(
-        request, "lum/atlante_comuni_index.html", {"groups": groups, "total": len(comuni)}
+    indicators = {row["istat_code"]: row for row in comuni_summary()}
+    leading = sorted(
+        (c for c in comuni if c.ruolo_ptm in LEADING_ROLES),
+        key=lambda c: (LEADING_ROLES.index(c.ruolo_ptm), c.name),
     )
+    for comune in leading:
+        comune.indicators = indicators[comune.istat_code]
+    others = [c for c in comuni if c.ruolo_ptm not in LEADING_ROLES]
+    groups = _by_zona(others, lambda c: getattr(c.zona_omogenea, "name", ""))
+    context = {"leading": leading, "groups": groups, "total": len(comuni)}
+    return render(request, "lum/atlante_comuni_index.html", context)
 
 
 def _comune_context(istat_code: str, *, for_pdf: bool) -> dict:
@@ -96,7 +107,6 @@ def _comune_context(istat_code: str, *, for_pdf: bool) -> dict:
         "comune_level": interventi_comune_level_count([comune.pk]),
         "styles": STYLES,
         "radius": settings.REMIX_LUM_RADIUS_M,
-        "sample_source": SAMPLE_SOURCE,
         "generated": timezone.localtime(),
         "for_pdf": for_pdf,
     }
