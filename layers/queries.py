@@ -12,7 +12,8 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import F, IntegerField, QuerySet
+from django.db.models import DecimalField, F, FloatField, IntegerField, QuerySet
+from django.db.models.functions import Cast
 
 from layers import pgprepared
 from layers.registry import Layer, resolve_lookup
@@ -21,6 +22,7 @@ from layers.srid import STORAGE_SRID, WEB_MERCATOR_SRID
 __all__ = [
     "MVT_EXTENT",
     "MVT_BUFFER",
+    "field_expression",
     "layer_select",
     "feature_sql",
     "features_iter",
@@ -49,11 +51,24 @@ def _alias(index: int) -> str:
     return f"rx_{index}"
 
 
+def field_expression(layer: Layer, field):
+    """The ORM expression of a published field, with the type every format can carry.
+
+    Decimals become double precision: vector tiles would otherwise carry them as text, and
+    the JSON and file exports read the same column. Computed fields bring their expression.
+    """
+    if field.expression is not None:
+        return field.expression
+    if isinstance(resolve_lookup(layer.model, field.lookup), DecimalField):
+        return Cast(field.lookup, FloatField())
+    return F(field.lookup)
+
+
 def layer_select(layer: Layer, queryset: QuerySet, *, fields=None) -> tuple[str, list]:
     """The inner SELECT of ``queryset``: columns rx_id, rx_geom, rx_0… (``fields`` order)."""
     fields = layer.fields if fields is None else fields
     columns = {ID: F(layer.id_field), GEOM: F(layer.geometry_field)}
-    columns.update({_alias(i): F(f.lookup) for i, f in enumerate(fields)})
+    columns.update({_alias(i): field_expression(layer, f) for i, f in enumerate(fields)})
     values = queryset.annotate(**columns).values(*columns)
     sql, params = values.query.sql_with_params()
     return sql, list(params)
@@ -64,19 +79,23 @@ def id_is_integer(layer: Layer) -> bool:
     return isinstance(resolve_lookup(layer.model, layer.id_field), IntegerField)
 
 
-def feature_sql(layer: Layer, queryset: QuerySet, *, precision: int, srid: int) -> tuple:
-    """SQL returning one GeoJSON Feature text per row, coordinates rounded to ``precision``."""
-    inner, params = layer_select(layer, queryset)
+def feature_sql(
+    layer: Layer, queryset: QuerySet, *, precision: int, srid: int, fields=None
+) -> tuple:
+    """SQL returning one GeoJSON Feature text per row, coordinates rounded to ``precision``;
+    the properties are ``fields`` (default: all the layer's)."""
+    fields = layer.fields if fields is None else fields
+    inner, params = layer_select(layer, queryset, fields=fields)
     geom = f"t.{GEOM}" if srid == STORAGE_SRID else f"ST_Transform(t.{GEOM}, %s)"
     geom_params = [] if srid == STORAGE_SRID else [srid]
-    props = ", ".join(f"%s::text, t.{_alias(i)}" for i in range(len(layer.fields)))
+    props = ", ".join(f"%s::text, t.{_alias(i)}" for i in range(len(fields)))
     sql = (
         "SELECT json_build_object('type', 'Feature', 'id', t.rx_id, "  # noqa: S608
         f"'geometry', ST_AsGeoJSON({geom}, %s)::json, "
         f"'properties', json_build_object({props}))::text "
         f"FROM ({inner}) AS t"
     )
-    return sql, [*geom_params, precision, *[f.name for f in layer.fields], *params]
+    return sql, [*geom_params, precision, *[f.name for f in fields], *params]
 
 
 def features_iter(layer: Layer, queryset: QuerySet, *, precision: int, srid: int) -> Iterator:
@@ -89,9 +108,11 @@ def features_iter(layer: Layer, queryset: QuerySet, *, precision: int, srid: int
                 yield feature
 
 
-def features_page(layer: Layer, queryset: QuerySet, *, precision: int, srid: int) -> list[str]:
+def features_page(
+    layer: Layer, queryset: QuerySet, *, precision: int, srid: int, fields=None
+) -> list[str]:
     """GeoJSON Feature texts of an already sliced QuerySet (one page of OGC items)."""
-    sql, params = feature_sql(layer, queryset, precision=precision, srid=srid)
+    sql, params = feature_sql(layer, queryset, precision=precision, srid=srid, fields=fields)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]

@@ -6,10 +6,12 @@ data is loaded: the layer says so (``is_sample``) and every record carries ``is_
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import QuerySet, Value
+from django.db.models.functions import Coalesce
 
 from layers.models import Comune
-from layers.registry import Field, Layer, register
+from layers.registry import Field, GeometryPart, Layer, register
 from lum.filters import LumFilter, ServizioFilter
 from lum.models import Lum, Servizio
 from lum.services import METRO_SOURCE, RAIL_SOURCE
@@ -36,7 +38,16 @@ class LumLayer(Layer):
         Field("lines", it="Linee", en="Lines"),
         Field("rank", it="Rango", en="Rank"),
         Field("stato", it="Stato", en="Status"),
-        Field("radius_m", it="Raggio del bacino (m)", en="Catchment radius (m)"),
+        # The radius in force: the LUM's own, else the configured default (never null).
+        Field(
+            "radius_m",
+            it="Raggio del bacino (m)",
+            en="Catchment radius (m)",
+            expression=Coalesce("radius_m", Value(settings.REMIX_LUM_RADIUS_M)),
+            type="integer",
+            unit="m",
+            description="Raggio del bacino in vigore: quello del LUM o il valore predefinito.",
+        ),
         Field("boardings_24h", it="Saliti/giorno (treno)", en="Rail boardings/day"),
         Field("source", it="Fonte", en="Source"),
         Field("is_sample", it="Dato di esempio", en="Sample record"),
@@ -84,6 +95,11 @@ class ServiziLayer(Layer):
     popup_fields = ("name", "categoria", "comune", "is_sample")
     search_fields = ("name",)
     geometry_type = "Geometry"
+    # The portal clusters the mixed layer; GIS clients get points and areas apart.
+    geometry_parts = (
+        GeometryPart("Point", "punti", it="punti", en="points"),
+        GeometryPart("MultiPolygon", "aree", it="aree", en="areas"),
+    )
     style = {"color": "#e6550d", "weight": 1, "fillOpacity": 0.5, "radius": 5}
     legend = (
         {"label": {"it": "Servizio (esempio)", "en": "Service (sample)"}, "color": "#e6550d"},

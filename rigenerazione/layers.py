@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from layers.models import Comune
-from layers.registry import Field, Layer, register
+from layers.registry import Field, GeometryPart, Layer, register
 from rigenerazione.filters import InterventoFilter, OpportunitaFilter
 from rigenerazione.models import Finanziamento, Intervento, Opportunita, TipoOpportunita
 
@@ -71,6 +71,13 @@ class InterventiLayer(Layer):
     fields = INTERVENTO_FIELDS
     popup_fields = ("title", "stato", "anno_inizio", "anno_fine", "costo_totale", "is_sample")
     geometry_type = "Geometry"
+    # The portal draws the mixed layer; GIS clients get one collection per geometry type.
+    geometry_parts = (
+        GeometryPart("MultiPolygon", "aree", it="aree", en="areas"),
+        GeometryPart("MultiLineString", "linee", it="tracciati", en="lines"),
+        GeometryPart("MultiPoint", "punti", it="punti", en="points"),
+    )
+    temporal = ("anno_inizio", "anno_fine")
     style = {"color": "#d7301f", "weight": 2, "fillOpacity": 0.35, "radius": 6}
     legend = (
         {"label": {"it": "Programmato", "en": "Planned"}, "color": "#fdae61"},
