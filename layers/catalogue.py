@@ -7,29 +7,57 @@ from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
+from layers.exports import SINGLE_GEOMETRY_FORMATS
 from layers.registry import THEMES, Layer, registry
+from layers.schema import data_dictionary
 
-__all__ = ["layer_links", "layer_entry", "catalogue"]
+__all__ = ["layer_links", "collection_entry", "layer_entry", "catalogue"]
 
-EXPORT_FORMATS = {"geojson": "geojson", "csv": "csv", "gpkg": "gpkg", "shp": "shp.zip"}
+EXPORT_FORMATS = {
+    "geojson": "geojson",
+    "csv": "csv",
+    "gpkg": "gpkg",
+    "shp": "shp.zip",
+    "fgb": "fgb",
+}
+
+
+def _exports(layer: Layer) -> dict:
+    """Download URLs; a mixed layer offers only the formats that hold several geometry types."""
+    return {
+        key: reverse("layers:download", kwargs={"layer_id": layer.id, "fmt": fmt})
+        for key, fmt in EXPORT_FORMATS.items()
+        if layer.is_single_geometry or fmt not in SINGLE_GEOMETRY_FORMATS
+    }
 
 
 def layer_links(layer: Layer) -> dict:
-    """Root-relative URLs of every endpoint that serves ``layer``."""
+    """Root-relative URLs of every endpoint that serves ``layer`` (OGC: single geometry only)."""
     tile = reverse("tiles:tile", kwargs={"layer_id": layer.id, "z": 0, "x": 0, "y": 0})
-    return {
-        "ogc_collection": reverse("ogc:collection", kwargs={"layer_id": layer.id}),
-        "ogc_items": reverse("ogc:items", kwargs={"layer_id": layer.id}),
+    links = {
         "geojson": reverse("layers:download", kwargs={"layer_id": layer.id, "fmt": "geojson"}),
         "tilejson": reverse("tiles:tilejson", kwargs={"layer_id": layer.id}),
         "tiles": tile.replace("/0/0/0.pbf", "/{z}/{x}/{y}.pbf"),
-        "exports": {
-            key: reverse("layers:download", kwargs={"layer_id": layer.id, "fmt": fmt})
-            for key, fmt in EXPORT_FORMATS.items()
-        },
+        "exports": _exports(layer),
         "detail_page": layer.detail_page,
+    }
+    if layer.is_single_geometry:
+        links["ogc_collection"] = reverse("ogc:collection", kwargs={"layer_id": layer.id})
+        links["ogc_items"] = reverse("ogc:items", kwargs={"layer_id": layer.id})
+    return links
+
+
+def collection_entry(layer: Layer) -> dict:
+    """One OGC collection (single geometry type) with its downloads and data dictionary."""
+    return {
+        "id": layer.id,
+        "title": layer.title,
+        "geometry_type": layer.geometry_type,
+        "ogc_collection": reverse("ogc:collection", kwargs={"layer_id": layer.id}),
+        "exports": _exports(layer),
+        "fields": data_dictionary(layer),
     }
 
 
@@ -55,10 +83,15 @@ def layer_entry(layer: Layer) -> dict:
         "popup_fields": [{"name": f.name, "label": f.label} for f in layer.popup],
         "fields": [{"name": f.name, "label": f.label} for f in layer.fields],
         "links": layer_links(layer),
+        # For GIS clients: one collection per geometry type (a mixed layer lists its parts).
+        "collections": [
+            collection_entry(part)
+            for part in ([layer] if layer.is_single_geometry else registry.parts(layer))
+        ],
     }
 
 
-@require_GET
+@require_safe
 def catalogue(request: HttpRequest) -> JsonResponse:
     """Every available layer, in registration order."""
     return JsonResponse(

@@ -172,12 +172,17 @@ def tile_bytes(layer: Layer, statement: tuple[str, list], z: int, x: int, y: int
     return bytes(row[0]) if row and row[0] is not None else b""
 
 
-def export_rows(layer: Layer, queryset: QuerySet) -> Iterator[list[tuple]]:
-    """Batches of ``(id, wkb, *field values)`` rows through a server-side cursor."""
+def export_rows(
+    layer: Layer, queryset: QuerySet, *, srid: int = STORAGE_SRID
+) -> Iterator[list[tuple]]:
+    """Batches of ``(id, wkb, *field values)`` rows through a server-side cursor, the
+    geometry in ``srid``."""
     inner, params = layer_select(layer, queryset)
     columns = "".join(f", t.{_alias(i)}" for i in range(len(layer.fields)))
-    sql = f"SELECT t.rx_id, ST_AsBinary(t.rx_geom){columns} FROM ({inner}) AS t"  # noqa: S608
+    geom = f"t.{GEOM}" if srid == STORAGE_SRID else f"ST_Transform(t.{GEOM}, %s)"
+    geom_params = [] if srid == STORAGE_SRID else [srid]
+    sql = f"SELECT t.rx_id, ST_AsBinary({geom}){columns} FROM ({inner}) AS t"  # noqa: S608
     with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*geom_params, *params])
         while rows := cursor.fetchmany(FETCH_ROWS):
             yield rows

@@ -226,9 +226,10 @@ def _check_fields(layer: Layer) -> None:
             resolve_lookup(layer.model, lookup)
         except FieldDoesNotExist:
             _fail(layer, f"search_fields: {layer.model.__name__} has no {lookup!r}.")
-    unknown = set(layer.popup_fields + layer.temporal) - set(names)
-    if unknown:
-        _fail(layer, f"popup_fields/temporal not among fields: {sorted(unknown)}.")
+    for attr in ("popup_fields", "temporal"):
+        unknown = set(getattr(layer, attr)) - set(names)
+        if unknown:
+            _fail(layer, f"{attr} not among fields: {sorted(unknown)}.")
 
 
 def _check_geometry(layer: Layer) -> None:

@@ -12,7 +12,7 @@ urlpatterns = [
     path("zone-omogenee/", api.ZonaOmogeneaListApi.as_view(), name="zone"),
     path("layers/", catalogue.catalogue, name="catalogue"),
     re_path(
-        r"^layers/(?P<layer_id>[^/]+)/download\.(?P<fmt>geojson|csv|gpkg|shp\.zip)$",
+        r"^layers/(?P<layer_id>[^/]+)/download\.(?P<fmt>geojson|csv|gpkg|shp\.zip|fgb)$",
         feeds.download,
         name="download",
     ),

@@ -52,17 +52,19 @@ def output_format(request: HttpRequest) -> str:
 def _srid_param(request: HttpRequest, name: str) -> int:
     """The SRID of a CRS parameter (``crs``, ``bbox-crs``, ``filter-crs``); CRS84 if absent.
 
-    The OGC URI is the canonical form; ``EPSG:32632`` is accepted too (GDAL's and QGIS's
-    users type it).
+    The OGC URI is the canonical form; ``EPSG:32632`` is accepted for the projected CRSs
+    (not ``EPSG:4326``, whose axis order is lat/lon: CRS84 is lon/lat).
     """
     value = request.GET.get(name)
     if value is None:
         return STORAGE_SRID
     for srid in SUPPORTED_SRIDS:
-        if value in (crs_uri(srid), f"EPSG:{srid}"):
+        short = f"EPSG:{srid}" if srid != STORAGE_SRID else None
+        if value in (crs_uri(srid), short):
             return srid
     uris = ", ".join(crs_uri(s) for s in SUPPORTED_SRIDS)
-    raise UserInputError(f"{name}: " + BAD_CRS.format(uris=uris), field=name)
+    message = BAD_CRS.format(uris=uris)
+    raise UserInputError(message if name == "crs" else f"{name}: {message}", field=name)
 
 
 def requested_srid(request: HttpRequest) -> int:
