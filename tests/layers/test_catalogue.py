@@ -74,6 +74,7 @@ def test_catalogue_entry_of_comuni_is_complete(client, db):
             "csv": "/api/layers/comuni/download.csv",
             "gpkg": "/api/layers/comuni/download.gpkg",
             "shp": "/api/layers/comuni/download.shp.zip",
+            "fgb": "/api/layers/comuni/download.fgb",
         },
         "detail_page": "/comuni/{id}/",
     }
