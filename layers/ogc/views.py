@@ -275,11 +275,17 @@ def queryables(request: HttpRequest, layer_id: str) -> HttpResponse:
         {"id": name, "type": spec.get("type", "geometry")}
         for name, spec in doc["properties"].items()
     ]
-    return _schema_response(doc)
+    return _schema_response(doc, request)
 
 
-def _schema_response(doc: dict) -> HttpResponse:
-    return HttpResponse(json.dumps(doc, ensure_ascii=False), content_type=SCHEMA_TYPE)
+def _schema_response(doc: dict, request: HttpRequest | None = None) -> HttpResponse:
+    """A JSON Schema as application/schema+json, or application/json for a client that asks
+    only for that (GDAL 3.6 reads the queryables with ``Accept: application/json``)."""
+    accept = request.headers.get("Accept", "") if request is not None else ""
+    media = SCHEMA_TYPE
+    if "application/json" in accept and SCHEMA_TYPE not in accept:
+        media = "application/json"
+    return HttpResponse(json.dumps(doc, ensure_ascii=False), content_type=media)
 
 
 @require_safe
