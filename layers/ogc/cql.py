@@ -53,6 +53,7 @@ _DWITHIN_RULE = (
 )
 
 
+@lark.v_args(inline=True)
 class _Transformer(cql2_text.CQLTransformer):
     def dwithin_spatial_predicate(self, lhs, rhs, distance):
         return ast.DistanceWithin(lhs, rhs, float(distance), "meters")
@@ -161,7 +162,8 @@ class _Evaluator(DjangoFilterEvaluator):
     @handle(values.Geometry)
     def geometry(self, node):
         try:
-            geom = GEOSGeometry(json.dumps(node.__geo_interface__), srid=self.srid)
+            # GeoJSON input comes out as 4326: the coordinates are in filter-crs.
+            geom = GEOSGeometry(json.dumps(node.__geo_interface__))
         except (GEOSException, ValueError, TypeError):
             raise UserInputError(BAD_FILTER.format(reason="geometria"), field="filter") from None
         geom.srid = self.srid
