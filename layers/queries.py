@@ -121,13 +121,14 @@ def features_page(
 def tile_sql(layer: Layer, queryset: QuerySet) -> tuple[str, list]:
     """SQL of any MVT tile of ``queryset`` and its query's own parameters.
 
-    The popup attributes, geometry simplified to the zoom (half a tile pixel), one MVT layer
+    The tile attributes (``layer.tile_fields``: the popup's and the declared extras), geometry
+    simplified to the zoom (half a tile pixel), one MVT layer
     named after the layer id; features whose bounding box meets the tile plus its buffer (an
     index scan). Placeholders before the query's own parameters come from
     :func:`tile_params` — a tile is then one statement whatever its z/x/y, prepared once per
     connection.
     """
-    popup = layer.popup
+    popup = layer.tile_fields
     inner, params = layer_select(layer, queryset, fields=popup)
     quote = connection.ops.quote_name
     props = "".join(f", t.{_alias(i)} AS {quote(f.name)}" for i, f in enumerate(popup))

@@ -83,6 +83,7 @@ class Field:
     expression: object = None
     type: str = ""
     format: str = ""
+    items: str = ""
     unit: str = ""
     description: str = ""
 
@@ -122,6 +123,8 @@ class Layer:
     theme: str = "territorio"
     fields: tuple[Field, ...] = ()
     popup_fields: tuple[str, ...] = ()
+    # Attributes vector tiles carry besides the popup's (analysts' joins: codes, dates).
+    tile_extra_fields: tuple[str, ...] = ()
     geometry_field: str = "geom"
     geometry_type: str = "MultiPolygon"
     id_field: str = "pk"
@@ -176,6 +179,12 @@ class Layer:
         return [self.field_named(name) for name in self.popup_fields]
 
     @property
+    def tile_fields(self) -> list[Field]:
+        """The attributes of the layer's vector tiles: the popup's, then the extra ones."""
+        extra = [n for n in self.tile_extra_fields if n not in self.popup_fields]
+        return [*self.popup, *(self.field_named(name) for name in extra)]
+
+    @property
     def version_tables(self) -> list[str]:
         """The database tables whose changes make a new data version of the layer."""
         models = [self.model, *self.version_models]
@@ -226,7 +235,7 @@ def _check_fields(layer: Layer) -> None:
             resolve_lookup(layer.model, lookup)
         except FieldDoesNotExist:
             _fail(layer, f"search_fields: {layer.model.__name__} has no {lookup!r}.")
-    for attr in ("popup_fields", "temporal"):
+    for attr in ("popup_fields", "tile_extra_fields", "temporal"):
         unknown = set(getattr(layer, attr)) - set(names)
         if unknown:
             _fail(layer, f"{attr} not among fields: {sorted(unknown)}.")

@@ -94,6 +94,7 @@ def field_schema(layer: Layer, published: Field) -> FieldSchema:
             type=published.type or "string",
             label=published.label,
             format=published.format,
+            items=published.items,
             description=published.description,
             unit=published.unit,
         )

@@ -23,7 +23,7 @@ from django.db.models import QuerySet
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_safe
 
 from layers.http import etag_for, not_modified_response, set_validators
 from layers.params import filter_key, filtered_queryset, layer_or_404, publishing_view
@@ -198,7 +198,7 @@ def tile(request: HttpRequest, layer_id: str, z: str, x: str, y: str) -> HttpRes
     return response
 
 
-@require_GET
+@require_safe
 @publishing_view
 def tilejson(request: HttpRequest, layer_id: str) -> JsonResponse:
     """The TileJSON 3.0 document of the layer (tile URL keeps the request's filters)."""
@@ -207,7 +207,7 @@ def tilejson(request: HttpRequest, layer_id: str) -> JsonResponse:
     path = reverse("tiles:tile", kwargs={"layer_id": layer.id, "z": 0, "x": 0, "y": 0})
     template = request.build_absolute_uri(path).replace("/0/0/0.pbf", "/{z}/{x}/{y}.pbf")
     query = request.GET.urlencode()
-    fields = {f.name: f.label["it"] for f in layer.popup}
+    fields = {f.name: f.label["it"] for f in layer.tile_fields}
     return JsonResponse(
         {
             "tilejson": "3.0.0",

@@ -10,13 +10,18 @@ from django.conf import settings
 from django.db.models import QuerySet, Value
 from django.db.models.functions import Coalesce
 
-from layers.models import Comune
+from layers.models import Comune, ZonaOmogenea
 from layers.registry import Field, GeometryPart, Layer, register
 from lum.filters import LumFilter, ServizioFilter
 from lum.models import Lum, Servizio
 from lum.services import METRO_SOURCE, RAIL_SOURCE
 
 __all__ = ["LumLayer", "ServiziLayer"]
+
+ZONA_FIELD = Field(
+    "zona_omogenea", "comune__zona_omogenea__name", it="Zona omogenea", en="Homogeneous zone"
+)
+UPDATED_AT = Field("updated_at", it="Aggiornato il", en="Updated at")
 
 
 @register
@@ -34,6 +39,7 @@ class LumLayer(Layer):
         Field("name", it="Nome", en="Name"),
         Field("comune", "comune__name", it="Comune", en="Municipality"),
         Field("comune_istat", "comune__istat_code", it="Codice ISTAT", en="ISTAT code"),
+        ZONA_FIELD,
         Field("modes", it="Modi", en="Modes"),
         Field("lines", it="Linee", en="Lines"),
         Field("rank", it="Rango", en="Rank"),
@@ -51,8 +57,10 @@ class LumLayer(Layer):
         Field("boardings_24h", it="Saliti/giorno (treno)", en="Rail boardings/day"),
         Field("source", it="Fonte", en="Source"),
         Field("is_sample", it="Dato di esempio", en="Sample record"),
+        UPDATED_AT,
     )
     popup_fields = ("name", "comune", "modes", "lines", "rank", "stato")
+    tile_extra_fields = ("comune_istat", "zona_omogenea", "radius_m", "updated_at")
     search_fields = ("name",)
     geometry_type = "Point"
     style = {"color": "#6a3d9a", "weight": 2, "fillOpacity": 0.8, "radius": 6}
@@ -66,7 +74,7 @@ class LumLayer(Layer):
     min_zoom, max_zoom = 8, 19
     filterset_class = LumFilter
     detail_page = "/atlante/lum/{id}/"
-    version_models = (Comune,)
+    version_models = (Comune, ZonaOmogenea)
 
     def get_queryset(self) -> QuerySet[Lum]:
         return Lum.objects.published().select_related("comune")
@@ -88,11 +96,14 @@ class ServiziLayer(Layer):
         Field("categoria", it="Categoria", en="Category"),
         Field("comune", "comune__name", it="Comune", en="Municipality"),
         Field("comune_istat", "comune__istat_code", it="Codice ISTAT", en="ISTAT code"),
+        ZONA_FIELD,
         Field("attributi", it="Attributi dimensionali", en="Size attributes"),
         Field("source", it="Fonte", en="Source"),
         Field("is_sample", it="Dato di esempio", en="Sample record"),
+        UPDATED_AT,
     )
     popup_fields = ("name", "categoria", "comune", "is_sample")
+    tile_extra_fields = ("comune_istat", "zona_omogenea", "updated_at")
     search_fields = ("name",)
     geometry_type = "Geometry"
     # The portal clusters the mixed layer; GIS clients get points and areas apart.
@@ -112,7 +123,7 @@ class ServiziLayer(Layer):
     min_zoom, max_zoom = 8, 19
     filterset_class = ServizioFilter
     detail_page = None
-    version_models = (Comune,)
+    version_models = (Comune, ZonaOmogenea)
 
     def get_queryset(self) -> QuerySet[Servizio]:
         return Servizio.objects.published().select_related("comune")

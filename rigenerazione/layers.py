@@ -6,12 +6,20 @@ never reach a public endpoint.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import FloatField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Cast, Coalesce
 
-from layers.models import Comune
+from layers.models import Comune, ZonaOmogenea
 from layers.registry import Field, GeometryPart, Layer, register
 from rigenerazione.filters import InterventoFilter, OpportunitaFilter
-from rigenerazione.models import Finanziamento, Intervento, Opportunita, TipoOpportunita
+from rigenerazione.models import (
+    Finanziamento,
+    FonteFinanziamento,
+    Intervento,
+    Opportunita,
+    TipoOpportunita,
+)
 
 PUBLISHED_LICENCE = "CC-BY-4.0"
 CMM_ATTRIBUTION = "Città metropolitana di Milano e Comuni (Remix)"
@@ -28,6 +36,72 @@ PROVENANCE_FIELDS = (
     Field("licence", it="Licenza", en="Licence"),
 )
 
+
+def _funding(**conditions) -> Coalesce:
+    """The funding of the outer intervento (in €, 0 without rows), optionally of one source."""
+    rows = Finanziamento.objects.filter(intervento=OuterRef("pk"), **conditions)
+    total = rows.values("intervento").annotate(total=Sum("importo")).values("total")
+    return Coalesce(Cast(Subquery(total), FloatField()), Value(0.0))
+
+
+def _funding_fields() -> tuple[Field, ...]:
+    """One ``fin_<fonte>`` total per funding source, then ``fin_totale``."""
+    by_source = tuple(
+        Field(
+            f"fin_{fonte.value}",
+            it=f"Finanziamento {fonte.label} (€)",
+            en=f"Funding: {fonte.label} (€)",
+            expression=_funding(fonte=fonte.value),
+            type="number",
+            unit="€",
+            description=f"Somma dei finanziamenti di fonte {fonte.label} (0 se nessuno).",
+        )
+        for fonte in FonteFinanziamento
+    )
+    total = Field(
+        "fin_totale",
+        it="Finanziamento totale (€)",
+        en="Total funding (€)",
+        expression=_funding(),
+        type="number",
+        unit="€",
+        description="Somma di tutti i finanziamenti registrati.",
+    )
+    return (*by_source, total)
+
+
+# The Comuni and Zone omogenee an intervento touches, so analysis by Comune needs no join.
+INTERVENTO_PLACE_FIELDS = (
+    Field(
+        "comuni_istat",
+        it="Codici ISTAT dei Comuni",
+        en="ISTAT codes of the municipalities",
+        expression=ArraySubquery(
+            Comune.objects.filter(interventi=OuterRef("pk"))
+            .order_by("istat_code")
+            .values("istat_code")
+        ),
+        type="array",
+        items="string",
+        description="I Comuni interessati dall'intervento (codici ISTAT).",
+    ),
+    Field(
+        "zone_omogenee",
+        it="Zone omogenee",
+        en="Homogeneous zones",
+        expression=ArraySubquery(
+            ZonaOmogenea.objects.filter(comuni__interventi=OuterRef("pk"))
+            .distinct()
+            .order_by("name")
+            .values("name")
+        ),
+        type="array",
+        items="string",
+        description="Le Zone omogenee dei Comuni interessati.",
+    ),
+)
+UPDATED_AT = Field("updated_at", it="Aggiornato il", en="Updated at")
+
 INTERVENTO_FIELDS = (
     Field("title", it="Titolo", en="Title"),
     Field("stato", it="Stato", en="Status"),
@@ -41,6 +115,9 @@ INTERVENTO_FIELDS = (
     Field("ambiti_ricaduta", it="Ambiti di ricaduta", en="Impact areas"),
     Field("is_sample", it="Dato di esempio", en="Sample record"),
     *PROVENANCE_FIELDS,
+    *INTERVENTO_PLACE_FIELDS,
+    *_funding_fields(),
+    UPDATED_AT,
 )
 
 OPPORTUNITA_FIELDS = (
@@ -48,12 +125,19 @@ OPPORTUNITA_FIELDS = (
     Field("tipo", it="Tipo", en="Type"),
     Field("comune", "comune__name", it="Comune", en="Municipality"),
     Field("comune_istat", "comune__istat_code", it="Codice ISTAT", en="ISTAT code"),
+    Field(
+        "zona_omogenea",
+        "comune__zona_omogenea__name",
+        it="Zona omogenea",
+        en="Homogeneous zone",
+    ),
     Field("stato", it="Stato", en="Status"),
     Field("superficie_m2", it="Superficie (m²)", en="Area (m²)"),
     Field("destinazioni_uso", it="Destinazioni d'uso", en="Intended uses"),
     Field("riferimento_pgt", it="Riferimento PGT", en="Plan reference"),
     Field("is_sample", it="Dato di esempio", en="Sample record"),
     *PROVENANCE_FIELDS,
+    UPDATED_AT,
 )
 
 
@@ -70,6 +154,7 @@ class InterventiLayer(Layer):
     theme = "rigenerazione"
     fields = INTERVENTO_FIELDS
     popup_fields = ("title", "stato", "anno_inizio", "anno_fine", "costo_totale", "is_sample")
+    tile_extra_fields = ("fin_totale", "updated_at")
     geometry_type = "Geometry"
     # The portal draws the mixed layer; GIS clients get one collection per geometry type.
     geometry_parts = (
@@ -90,7 +175,7 @@ class InterventiLayer(Layer):
     min_zoom, max_zoom = 8, 19
     detail_page = "/interventi/{id}/"
     # Filters read the Comuni link table, the Comuni and the funding rows.
-    version_models = (Finanziamento, Intervento.comuni.through, Comune)
+    version_models = (Finanziamento, Intervento.comuni.through, Comune, ZonaOmogenea)
     filterset_class = InterventoFilter
     search_fields = ("title",)
 
@@ -103,6 +188,7 @@ class _OpportunitaBase(Layer):
     theme = "rigenerazione"
     fields = OPPORTUNITA_FIELDS
     popup_fields = ("title", "tipo", "comune", "stato", "superficie_m2", "is_sample")
+    tile_extra_fields = ("comune_istat", "zona_omogenea", "updated_at")
     geometry_type = "MultiPolygon"
     licence = PUBLISHED_LICENCE
     attribution = CMM_ATTRIBUTION
@@ -110,7 +196,7 @@ class _OpportunitaBase(Layer):
     render = "tiles"
     min_zoom, max_zoom = 8, 19
     detail_page = "/opportunita/{id}/"
-    version_models = (Comune,)
+    version_models = (Comune, ZonaOmogenea)
     filterset_class = OpportunitaFilter
     search_fields = ("title",)
     tipo: str | None = None

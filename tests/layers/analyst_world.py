@@ -48,13 +48,12 @@ def _intervento(title: str, geom, localizzazione: str, **extra) -> Intervento:
 def analyst_world_create() -> dict:
     """Create the world; returns the records by kind."""
     lon, lat = RHO
-    areas = [
-        _intervento(f"Area {i:02d}", square(lon + i * 0.005, lat), "area") for i in range(10)
-    ]
+    areas = [_intervento(f"Area {i:02d}", square(lon + i * 0.005, lat), "area") for i in range(10)]
     areas.append(
         _intervento(
             "Parco Nord", square(*SESTO), "area", anno_inizio=2019, anno_fine=2022,
             costo_totale=Decimal("1234567.89"), stato="concluso",
+            ambiti_ricaduta=["sociale", "ambientale"],
         )
     )  # fmt: skip
     areas.append(

@@ -102,9 +102,7 @@ def test_every_collection_has_its_geometry_type_field_types_and_complete_count(
 def test_years_are_integers_and_costs_reals_although_the_first_page_has_none(
     live_server, analyst_world, tmp_path
 ):
-    features = read_all(
-        live_server, tmp_path, f"OAPIF:{live_server.url}/ogc/", "interventi-aree"
-    )
+    features = read_all(live_server, tmp_path, f"OAPIF:{live_server.url}/ogc/", "interventi-aree")
     parco = next(f["properties"] for f in features if f["properties"]["title"] == "Parco Nord")
     assert parco["anno_inizio"] == 2019 and parco["anno_fine"] == 2022
     assert parco["costo_totale"] == 1234567.89
@@ -117,9 +115,7 @@ def test_lum_radius_is_the_radius_in_force(live_server, analyst_world, tmp_path,
     assert radii == {"Rho Fiera": 1200, "Rho": settings.REMIX_LUM_RADIUS_M}
 
 
-def test_gdal_sends_an_attribute_filter_to_the_server_as_cql(
-    live_server, analyst_world, tmp_path
-):
+def test_gdal_sends_an_attribute_filter_to_the_server_as_cql(live_server, analyst_world, tmp_path):
     where = "stato = 'concluso' AND anno_inizio >= 2020"
     out = run("ogrinfo", "-ro", "-where", where, f"OAPIF:{live_server.url}/ogc/",
               "interventi-aree", debug=True)  # fmt: skip

@@ -192,3 +192,14 @@ def test_projected_output_declares_its_crs_for_gdal_and_geopandas(client, world)
 def test_head_is_answered_on_the_ogc_endpoints(client, world):
     for url in ("/ogc/", "/ogc/collections", AREE, "/ogc/collections/interventi-aree/schema"):
         assert client.head(url).status_code == 200, url
+
+
+def test_html_pages_have_the_portal_look_readable_values_and_a_way_back(client, world):
+    page = client.get(AREE, {"f": "html", "filter": "title = 'Parco Nord'"})
+    html = page.content.decode()
+    assert "sociale, ambientale" in html
+    assert "['sociale'" not in html
+    assert 'href="/dati/"' in html  # back to the portal's data page
+    assert "bootstrap-italia" in html  # the portal's style sheet
+    collection = client.get("/ogc/collections/interventi-aree", {"f": "html"}).content.decode()
+    assert "Dizionario dei dati" in collection and "costo_totale" in collection
