@@ -52,7 +52,7 @@ def test_ogrinfo_lists_every_collection_of_the_registry(live_server, territorio)
         for line in out.splitlines()
         if line[:1].isdigit() and ": " in line
     ]
-    assert listed == [layer.id for layer in registry.all()]
+    assert listed == [layer.id for layer in registry.collections()]
 
 
 @pytest.fixture
@@ -66,8 +66,8 @@ def load_layer_with_23_parcels():
 def test_ogr2ogr_reads_every_collection_completely_over_pages(
     live_server, territorio, load_layer_with_23_parcels, tmp_path
 ):
-    assert LOAD_LAYER_ID in [layer.id for layer in registry.all()]
-    for layer in registry.all():
+    assert LOAD_LAYER_ID in [layer.id for layer in registry.collections()]
+    for layer in registry.collections():
         expected = layer.get_queryset().count()
         target: Path = tmp_path / f"{layer.id}.geojson"
         run("ogr2ogr", "-f", "GeoJSON", "-preserve_fid", str(target), "-oo",
