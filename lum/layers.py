@@ -10,11 +10,11 @@ from django.conf import settings
 from django.db.models import QuerySet, Value
 from django.db.models.functions import Coalesce
 
-from layers.models import Comune, ZonaOmogenea
 from layers.registry import Field, GeometryPart, Layer, register
 from lum.filters import LumFilter, ServizioFilter
 from lum.models import Lum, Servizio
 from lum.services import METRO_SOURCE, RAIL_SOURCE
+from territorio.models import Comune, ZonaOmogenea
 
 __all__ = ["LumLayer", "ServiziLayer"]
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "leaflet",
     "simple_history",
     "layers",
+    "territorio",
     "rigenerazione",
     "lum",
     "contributi",

@@ -10,7 +10,6 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import FloatField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce
 
-from layers.models import Comune, ZonaOmogenea
 from layers.registry import Field, GeometryPart, Layer, register
 from rigenerazione.filters import InterventoFilter, OpportunitaFilter
 from rigenerazione.models import (
@@ -20,6 +19,7 @@ from rigenerazione.models import (
     Opportunita,
     TipoOpportunita,
 )
+from territorio.models import Comune, ZonaOmogenea
 
 PUBLISHED_LICENCE = "CC-BY-4.0"
 CMM_ATTRIBUTION = "Città metropolitana di Milano e Comuni (Remix)"

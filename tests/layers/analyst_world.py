@@ -20,9 +20,9 @@ from django.contrib.gis.geos import (
     Polygon,
 )
 
-from layers.models import Comune
 from lum.models import Lum, Servizio
 from rigenerazione.models import Finanziamento, Intervento, Opportunita, PublicationState
+from territorio.models import Comune
 
 PUBLISHED = PublicationState.PUBBLICATO
 # Inside Rho, Bollate and Sesto San Giovanni (lon/lat).
