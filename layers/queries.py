@@ -51,24 +51,37 @@ def _alias(index: int) -> str:
     return f"rx_{index}"
 
 
-def field_expression(layer: Layer, field):
-    """The ORM expression of a published field, with the type every format can carry.
-
-    Decimals become double precision: vector tiles would otherwise carry them as text, and
-    the JSON and file exports read the same column. Computed fields bring their expression.
-    """
+def _is_decimal(layer: Layer, field) -> bool:
     if field.expression is not None:
-        return field.expression
-    if isinstance(resolve_lookup(layer.model, field.lookup), DecimalField):
-        return Cast(field.lookup, FloatField())
-    return F(field.lookup)
+        return isinstance(getattr(field.expression, "output_field", None), DecimalField)
+    return isinstance(resolve_lookup(layer.model, field.lookup), DecimalField)
 
 
-def layer_select(layer: Layer, queryset: QuerySet, *, fields=None) -> tuple[str, list]:
+def field_expression(layer: Layer, field, *, float_numbers: bool = False):
+    """The ORM expression of a published field (computed fields bring their own).
+
+    Decimals stay numeric in GeoJSON (``480000.00``: clients that guess types from a page see
+    a real, not an integer); ``float_numbers`` turns them into double precision, which vector
+    tiles need (ST_AsMVT would write a numeric as text).
+    """
+    expression = field.expression if field.expression is not None else F(field.lookup)
+    if float_numbers and _is_decimal(layer, field):
+        return Cast(expression, FloatField())
+    return expression
+
+
+def layer_select(
+    layer: Layer, queryset: QuerySet, *, fields=None, float_numbers: bool = False
+) -> tuple[str, list]:
     """The inner SELECT of ``queryset``: columns rx_id, rx_geom, rx_0… (``fields`` order)."""
     fields = layer.fields if fields is None else fields
     columns = {ID: F(layer.id_field), GEOM: F(layer.geometry_field)}
-    columns.update({_alias(i): field_expression(layer, f) for i, f in enumerate(fields)})
+    columns.update(
+        {
+            _alias(i): field_expression(layer, f, float_numbers=float_numbers)
+            for i, f in enumerate(fields)
+        }
+    )
     values = queryset.annotate(**columns).values(*columns)
     sql, params = values.query.sql_with_params()
     return sql, list(params)
@@ -129,7 +142,7 @@ def tile_sql(layer: Layer, queryset: QuerySet) -> tuple[str, list]:
     connection.
     """
     popup = layer.tile_fields
-    inner, params = layer_select(layer, queryset, fields=popup)
+    inner, params = layer_select(layer, queryset, fields=popup, float_numbers=True)
     quote = connection.ops.quote_name
     props = "".join(f", t.{_alias(i)} AS {quote(f.name)}" for i, f in enumerate(popup))
     feature_id = "'id'" if id_is_integer(layer) else "NULL"

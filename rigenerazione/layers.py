@@ -6,9 +6,11 @@ never reach a public endpoint.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import FloatField, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from layers.registry import Field, GeometryPart, Layer, register
 from rigenerazione.filters import InterventoFilter, OpportunitaFilter
@@ -41,7 +43,8 @@ def _funding(**conditions) -> Coalesce:
     """The funding of the outer intervento (in €, 0 without rows), optionally of one source."""
     rows = Finanziamento.objects.filter(intervento=OuterRef("pk"), **conditions)
     total = rows.values("intervento").annotate(total=Sum("importo")).values("total")
-    return Coalesce(Cast(Subquery(total), FloatField()), Value(0.0))
+    money = DecimalField(max_digits=16, decimal_places=2)
+    return Coalesce(Subquery(total, output_field=money), Value(Decimal("0.00")), output_field=money)
 
 
 def _funding_fields() -> tuple[Field, ...]:
