@@ -4,7 +4,8 @@ The GeoJSON document is built row by row inside PostGIS and streamed from a serv
 so memory stays flat however big the layer; the other formats are written by pyogrio
 (:mod:`layers.exports`), kept in Django's cache per ETag and served with byte ranges (GDAL's
 /vsicurl/ reads a FlatGeobuf that way). All honour the layer's filters, answer conditional
-GETs and HEAD. File formats take ``crs`` (the CRSs the OGC API offers) and declare it.
+GETs and HEAD, and take a CQL2 ``filter`` like the OGC API. File formats take ``crs`` (the
+CRSs the OGC API offers) and declare it.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from layers.http import (
     set_validators,
     wants_gzip,
 )
-from layers.ogc.negotiation import requested_srid
+from layers.ogc.negotiation import filter_srid, requested_srid
+from layers.ogc.query import apply_filter, queryables
 from layers.params import filter_key, filtered_queryset, layer_or_404, parse_int, publishing_view
 from layers.queries import features_iter
 from layers.registry import Layer, registry
@@ -97,11 +99,14 @@ def download(request: HttpRequest, layer_id: str, fmt: str) -> HttpResponse:
     )
     srid = requested_srid(request)
     _check_format(layer, fmt, srid)
-    queryset = filtered_queryset(layer, params)
+    # The layer's filters, then a CQL2 ``filter`` as on the OGC API (Part 3).
+    found = queryables(layer, filtered_queryset(layer, params))
+    queryset = apply_filter(found, params, srid=filter_srid(request))
     options = exports.export_options(fmt, params)
     version = layer_version(layer)
     encoding = "gzip" if fmt == "geojson" and wants_gzip(request) else "identity"
-    parts = (fmt, filter_key(layer, params), str(precision), options, encoding, str(srid))
+    cql = "|".join(params.get(k, "") for k in ("filter", "filter-lang", "filter-crs"))
+    parts = (fmt, filter_key(layer, params), cql, str(precision), options, encoding, str(srid))
     etag = etag_for(version, *parts)
     if (cached := not_modified_response(request, etag, version)) is not None:
         return cached

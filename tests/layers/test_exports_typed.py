@@ -133,3 +133,11 @@ def test_shapefile_zip_holds_one_shapefile(client, world):
     data = body(client.get(BASE.format(id="interventi-punti", fmt="shp.zip")))
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     assert sorted(n for n in names if n.endswith(".shp")) == ["interventi-punti.shp"]
+
+
+def test_downloads_take_a_cql2_filter_too(client, world, tmp_path):
+    url = BASE.format(id="interventi-aree", fmt="fgb")
+    frame = read(tmp_path, "f.fgb", body(client.get(url, {"filter": "fin_pnrr > 0"})))
+    assert list(frame["title"]) == ["Parco Nord"]
+    assert float(frame["fin_pnrr"].iloc[0]) == 1_000_000.0
+    assert client.get(url, {"filter": "colore = 1"}).status_code == 400
