@@ -8,18 +8,15 @@ from __future__ import annotations
 
 import json
 
-from django.contrib.gis.db.models import Extent
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from layers.ogc.documents import SCHEMA_TYPE, collection_doc, self_links, url
 from layers.ogc.negotiation import (
     HTML,
     JSON,
-    SUPPORTED_SRIDS,
     answer,
     bbox_srid,
     filter_srid,
@@ -32,7 +29,6 @@ from layers.ogc.query import (
     apply_filter,
     apply_sortby,
     selected_fields,
-    temporal_extent,
 )
 from layers.ogc.query import (
     queryables as queryables_of,
@@ -40,9 +36,8 @@ from layers.ogc.query import (
 from layers.params import filtered_queryset, layer_or_404, parse_int, publishing_view
 from layers.queries import features_page, id_is_integer
 from layers.registry import Layer, registry
-from layers.schema import data_dictionary, feature_schema, logical_schema, queryables_schema
+from layers.schema import feature_schema, logical_schema, queryables_schema
 from layers.srid import STORAGE_SRID, crs_uri
-from layers.versions import layer_version
 
 __all__ = [
     "CONFORMANCE",
@@ -81,9 +76,6 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-8/1.0/conf/sorting",
     "http://www.opengis.net/spec/ogcapi-features-6/1.0/conf/property-selection",
 ]
-SCHEMA_REL = "http://www.opengis.net/def/rel/ogc/1.0/schema"
-QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
-SCHEMA_TYPE = "application/schema+json"
 NOT_A_COLLECTION = (
     "{id} mescola tipi di geometria: è pubblicato come {parts} (una collezione per tipo)."
 )
@@ -95,18 +87,6 @@ TITLE = "Remix — OGC API Features"
 GEOJSON = "application/geo+json"
 
 
-def _url(request: HttpRequest, name: str, query: str = "", **kwargs) -> str:
-    url = request.build_absolute_uri(reverse(f"ogc:{name}", kwargs=kwargs or None))
-    return f"{url}?{query}" if query else url
-
-
-def _self_links(request: HttpRequest, name: str, media: str = "application/json", **kw) -> list:
-    return [
-        {"href": _url(request, name, "f=json", **kw), "rel": "self", "type": media},
-        {"href": _url(request, name, "f=html", **kw), "rel": "alternate", "type": "text/html"},
-    ]
-
-
 @require_safe
 @publishing_view
 def landing(request: HttpRequest) -> HttpResponse:
@@ -116,20 +96,20 @@ def landing(request: HttpRequest) -> HttpResponse:
         "title": TITLE,
         "description": "Dati della rigenerazione urbana della Città metropolitana di Milano.",
         "links": [
-            *_self_links(request, "landing"),
+            *self_links(request, "landing"),
             {
-                "href": _url(request, "api"),
+                "href": url(request, "api"),
                 "rel": "service-desc",
                 "type": "application/vnd.oai.openapi+json;version=3.0",
                 "title": "OpenAPI",
             },
-            {"href": _url(request, "api", "f=html"), "rel": "service-doc", "type": "text/html"},
+            {"href": url(request, "api", "f=html"), "rel": "service-doc", "type": "text/html"},
             {
-                "href": _url(request, "conformance"),
+                "href": url(request, "conformance"),
                 "rel": "conformance",
                 "type": "application/json",
             },
-            {"href": _url(request, "collections"), "rel": "data", "type": "application/json"},
+            {"href": url(request, "collections"), "rel": "data", "type": "application/json"},
         ],
     }
     return answer(request, fmt, doc, "ogc/landing.html")
@@ -155,85 +135,6 @@ def api_definition(request: HttpRequest) -> HttpResponse:
     return answer(request, JSON, doc, "", media="openapi")
 
 
-def _extent(layer: Layer) -> list[float] | None:
-    """The layer's lon/lat extent, cached per data version."""
-    key = f"ogc-extent:{layer.id}:{layer_version(layer).token}"
-    box = cache.get(key)
-    if box is None:
-        aggregated = layer.get_queryset().aggregate(box=Extent(layer.geometry_field))["box"]
-        box = [round(v, 6) for v in aggregated] if aggregated else []
-        cache.set(key, box, 3600)
-    return box or None
-
-
-def _temporal(layer: Layer) -> list | None:
-    """The layer's temporal interval, cached per data version."""
-    if not layer.temporal:
-        return None
-    key = f"ogc-temporal:{layer.id}:{layer_version(layer).token}"
-    span = cache.get(key)
-    if span is None:
-        span = temporal_extent(layer) or []
-        cache.set(key, span, 3600)
-    return span or None
-
-
-def _schema_links(request: HttpRequest, layer: Layer) -> list[dict]:
-    kw = {"layer_id": layer.id}
-    return [
-        {"href": _url(request, "schema", **kw), "rel": SCHEMA_REL, "type": SCHEMA_TYPE},
-        # GDAL (3.6) reads field types from a JSON Schema of the GeoJSON feature linked as
-        # "describedBy"; RFC 8288 compares relation types case-insensitively.
-        {"href": _url(request, "feature-schema", **kw), "rel": "describedBy", "type": SCHEMA_TYPE},
-        {"href": _url(request, "queryables", **kw), "rel": QUERYABLES_REL, "type": SCHEMA_TYPE},
-        # The name GDAL 3.6 looks for.
-        {"href": _url(request, "queryables", **kw), "rel": "queryables", "type": SCHEMA_TYPE},
-    ]
-
-
-def _collection_doc(request: HttpRequest, layer: Layer) -> dict:
-    items = "items"
-    doc = {
-        "id": layer.id,
-        "title": layer.title.get("it"),
-        "description": layer.description.get("it", ""),
-        "itemType": "feature",
-        "geometryType": layer.geometry_type,
-        "crs": [crs_uri(s) for s in SUPPORTED_SRIDS],
-        "storageCrs": crs_uri(STORAGE_SRID),
-        "links": [
-            *_self_links(request, "collection", layer_id=layer.id),
-            {
-                "href": _url(request, items, "f=json", layer_id=layer.id),
-                "rel": "items",
-                "type": "application/geo+json",
-                "title": layer.title.get("it"),
-            },
-            {
-                "href": _url(request, items, "f=html", layer_id=layer.id),
-                "rel": "items",
-                "type": "text/html",
-            },
-            *_schema_links(request, layer),
-        ],
-        "dataDictionary": data_dictionary(layer),
-    }
-    if layer.part_of:
-        doc["partOf"] = layer.part_of
-    if layer.licence:
-        doc["license"] = layer.licence
-    if layer.attribution:
-        doc["attribution"] = layer.attribution
-    if (box := _extent(layer)) is not None:
-        doc["extent"] = {"spatial": {"bbox": [box], "crs": crs_uri(STORAGE_SRID)}}
-    if (span := _temporal(layer)) is not None:
-        doc.setdefault("extent", {})["temporal"] = {
-            "interval": [span],
-            "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian",
-        }
-    return doc
-
-
 def collection_or_404(layer_id: str) -> Layer:
     """The layer of an OGC collection: one geometry type (a mixed layer names its parts)."""
     layer = layer_or_404(layer_id)
@@ -249,8 +150,8 @@ def collections(request: HttpRequest) -> HttpResponse:
     """Every published layer as a feature collection."""
     fmt = output_format(request)
     doc = {
-        "links": _self_links(request, "collections"),
-        "collections": [_collection_doc(request, layer) for layer in registry.collections()],
+        "links": self_links(request, "collections"),
+        "collections": [collection_doc(request, layer) for layer in registry.collections()],
     }
     return answer(request, fmt, doc, "ogc/collections.html")
 
@@ -261,7 +162,7 @@ def collection(request: HttpRequest, layer_id: str) -> HttpResponse:
     """One collection's description."""
     fmt = output_format(request)
     layer = collection_or_404(layer_id)
-    return answer(request, fmt, _collection_doc(request, layer), "ogc/collection.html")
+    return answer(request, fmt, collection_doc(request, layer), "ogc/collection.html")
 
 
 @require_safe
@@ -269,7 +170,7 @@ def collection(request: HttpRequest, layer_id: str) -> HttpResponse:
 def queryables(request: HttpRequest, layer_id: str) -> HttpResponse:
     """Part 3: the typed properties a ``filter`` may name, as a JSON Schema."""
     layer = collection_or_404(layer_id)
-    doc = queryables_schema(layer, _url(request, "queryables", layer_id=layer.id))
+    doc = queryables_schema(layer, url(request, "queryables", layer_id=layer.id))
     # The draft's list, which GDAL 3.6 reads to decide what it may send in a filter.
     doc["queryables"] = [
         {"id": name, "type": spec.get("type", "geometry")}
@@ -293,7 +194,7 @@ def _schema_response(doc: dict, request: HttpRequest | None = None) -> HttpRespo
 def schema(request: HttpRequest, layer_id: str) -> HttpResponse:
     """Part 5: the logical schema of the collection's features (types, units, values)."""
     layer = collection_or_404(layer_id)
-    return _schema_response(logical_schema(layer, _url(request, "schema", layer_id=layer.id)))
+    return _schema_response(logical_schema(layer, url(request, "schema", layer_id=layer.id)))
 
 
 @require_safe
@@ -301,7 +202,7 @@ def schema(request: HttpRequest, layer_id: str) -> HttpResponse:
 def feature_schema_view(request: HttpRequest, layer_id: str) -> HttpResponse:
     """The JSON Schema of one GeoJSON Feature of the collection (linked as describedBy)."""
     layer = collection_or_404(layer_id)
-    doc = feature_schema(layer, _url(request, "feature-schema", layer_id=layer.id))
+    doc = feature_schema(layer, url(request, "feature-schema", layer_id=layer.id))
     return _schema_response(doc)
 
 
@@ -310,7 +211,7 @@ def _page_link(
 ) -> dict:
     query = request.GET.copy()
     query["offset"], query["limit"], query["f"] = str(offset), str(limit), fmt
-    href = _url(request, "items", query.urlencode(), layer_id=layer.id)
+    href = url(request, "items", query.urlencode(), layer_id=layer.id)
     media = "text/html" if fmt == HTML else "application/geo+json"
     return {"href": href, "rel": rel, "type": media}
 
@@ -357,7 +258,7 @@ def items(request: HttpRequest, layer_id: str) -> HttpResponse:
         _page_link(request, layer, "self", offset, limit),
         _page_link(request, layer, "alternate", offset, limit, fmt=HTML),
         {
-            "href": _url(request, "collection", layer_id=layer.id),
+            "href": url(request, "collection", layer_id=layer.id),
             "rel": "collection",
             "type": "application/json",
         },
@@ -399,10 +300,10 @@ def item(request: HttpRequest, layer_id: str, feature_id: str) -> HttpResponse:
     feature = json.loads(features[0])
     kw = {"layer_id": layer.id, "feature_id": feature_id}
     feature["links"] = [
-        {"href": _url(request, "item", "f=json", **kw), "rel": "self", "type": GEOJSON},
-        {"href": _url(request, "item", "f=html", **kw), "rel": "alternate", "type": "text/html"},
+        {"href": url(request, "item", "f=json", **kw), "rel": "self", "type": GEOJSON},
+        {"href": url(request, "item", "f=html", **kw), "rel": "alternate", "type": "text/html"},
         {
-            "href": _url(request, "collection", layer_id=layer.id),
+            "href": url(request, "collection", layer_id=layer.id),
             "rel": "collection",
             "type": "application/json",
         },

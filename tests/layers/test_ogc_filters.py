@@ -203,3 +203,14 @@ def test_html_pages_have_the_portal_look_readable_values_and_a_way_back(client, 
     assert "bootstrap-italia" in html  # the portal's style sheet
     collection = client.get("/ogc/collections/interventi-aree", {"f": "html"}).content.decode()
     assert "Dizionario dei dati" in collection and "costo_totale" in collection
+
+
+def test_head_on_the_catalogue_tilejson_and_downloads(client, world):
+    for url in (
+        "/api/layers/",
+        "/tiles/interventi.json",
+        "/api/layers/interventi/download.geojson",
+        "/api/layers/interventi-aree/download.gpkg",
+    ):
+        response = client.head(url)
+        assert response.status_code == 200, url
