@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from contributi.permissions import editable_records
-from rigenerazione.models import Intervento, Opportunita, PublicationState
+from rigenerazione.models import Intervento, Opportunita
+from rules.publication import PublicationState
 
 __all__ = ["records_for", "review_queue"]
 

@@ -25,7 +25,7 @@ from contributi.importers import UploadReport
 from contributi.importers import messages as m
 from contributi.permissions import can_change, can_create_in, can_review
 from remix.errors import UserInputError
-from rigenerazione.models import Opportunita, PublicationState
+from rigenerazione.models import Opportunita
 from rigenerazione.services import (
     FinanziamentoInput,
     intervento_comuni_refresh,
@@ -34,6 +34,7 @@ from rigenerazione.services import (
     opportunita_create,
     opportunita_update,
 )
+from rules.publication import PublicationState
 
 __all__ = [
     "NOT_ALLOWED",

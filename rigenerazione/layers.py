@@ -177,8 +177,6 @@ class InterventiLayer(Layer):
     render = "geojson"
     min_zoom, max_zoom = 8, 19
     detail_page = "/interventi/{id}/"
-    # Filters read the Comuni link table, the Comuni and the funding rows.
-    version_models = (Finanziamento, Intervento.comuni.through, Comune, ZonaOmogenea)
     filterset_class = InterventoFilter
     search_fields = ("title",)
 
@@ -199,7 +197,6 @@ class _OpportunitaBase(Layer):
     render = "tiles"
     min_zoom, max_zoom = 8, 19
     detail_page = "/opportunita/{id}/"
-    version_models = (Comune, ZonaOmogenea)
     filterset_class = OpportunitaFilter
     search_fields = ("title",)
     tipo: str | None = None

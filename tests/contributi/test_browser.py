@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from rigenerazione.models import Intervento, PublicationState
+from rigenerazione.models import Intervento
+from rules.publication import PublicationState
 from tests.browser import app_errors, screenshot
 from tests.contributi.conftest import (
     PASSWORD,
