@@ -21,7 +21,8 @@ from django.contrib.gis.geos import (
 )
 
 from lum.models import Lum, Servizio
-from rigenerazione.models import Finanziamento, Intervento, Opportunita, PublicationState
+from rigenerazione.models import Finanziamento, Intervento, Opportunita
+from rules.publication import PublicationState
 from territorio.models import Comune
 
 PUBLISHED = PublicationState.PUBBLICATO
