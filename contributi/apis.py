@@ -27,6 +27,7 @@ from contributi.importers import check_size, upload_report
 from contributi.importers.mapping import TARGETS, target
 from contributi.permissions import CanChangeRecord, IsContributor, editable_records
 from contributi.views import MODELS, action_apply
+from layers.rest import StrictQueryParamsMixin
 
 __all__ = ["UploadApi", "RecordApi", "RecordActionApi"]
 
@@ -40,7 +41,7 @@ class UploadInput(serializers.Serializer):
     commit = serializers.BooleanField(required=False, default=False)
 
 
-class UploadApi(APIView):
+class UploadApi(StrictQueryParamsMixin, APIView):
     permission_classes = [IsContributor]
     parser_classes = [MultiPartParser, FormParser]
 
@@ -97,7 +98,7 @@ def _record(request, target_key: str, pk: int, view):
     return record
 
 
-class RecordApi(APIView):
+class RecordApi(StrictQueryParamsMixin, APIView):
     permission_classes = [CanChangeRecord]
     parser_classes = [JSONParser]
 
@@ -121,7 +122,7 @@ class RecordApi(APIView):
         return Response({"id": record.pk, "publication_state": record.publication_state})
 
 
-class RecordActionApi(APIView):
+class RecordActionApi(StrictQueryParamsMixin, APIView):
     permission_classes = [IsContributor]
     parser_classes = [JSONParser, FormParser]
 

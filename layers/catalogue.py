@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from layers.exports import SINGLE_GEOMETRY_FORMATS
+from layers.fieldschema import data_dictionary
+from layers.params import publishing_view
 from layers.registry import THEMES, Layer, registry
-from layers.schema import data_dictionary
 
 __all__ = ["layer_links", "collection_entry", "layer_entry", "catalogue"]
 
@@ -92,6 +93,7 @@ def layer_entry(layer: Layer) -> dict:
 
 
 @require_safe
+@publishing_view(accepts=())
 def catalogue(request: HttpRequest) -> JsonResponse:
     """Every available layer, in registration order."""
     return JsonResponse(

@@ -4,7 +4,7 @@ Shapefile, FlatGeobuf.
 Rows come in batches from a server-side cursor and are appended to the file batch by batch,
 so memory is bounded by one batch whatever the layer's size (FlatGeobuf, whose spatial index
 is built over the whole file, is written once). Columns carry the types of the layer's schema
-(:mod:`layers.schema`): integers stay integers when values are missing, decimals are reals,
+(:mod:`layers.fieldschema`): integers stay integers when values are missing, decimals are reals,
 date-times are date-times; lists and objects are JSON text. Coordinates are in the requested
 CRS, which the file declares. GeoPackage, Shapefile and FlatGeobuf hold one geometry type:
 a mixed layer is exported through its geometry parts.
@@ -27,9 +27,9 @@ import shapely
 from django.db.models import QuerySet
 from django.http import QueryDict
 
+from layers.fieldschema import FieldSchema, layer_schema
 from layers.queries import export_rows
 from layers.registry import Layer
-from layers.schema import FieldSchema, layer_schema
 from layers.srid import STORAGE_SRID
 from remix.errors import UserInputError
 

@@ -37,13 +37,27 @@ from layers.srid import STORAGE_SRID
 from layers.versions import layer_version
 from remix.errors import UserInputError
 
-__all__ = ["DEFAULT_PRECISION", "GEOJSON_CRS84_ONLY", "geojson_document", "download"]
+__all__ = [
+    "DEFAULT_PRECISION",
+    "DOWNLOAD_PARAMS",
+    "GEOJSON_CRS84_ONLY",
+    "download_params",
+    "geojson_document",
+    "download",
+]
 
 DEFAULT_PRECISION = 6
 GEOJSON_TYPE = "application/geo+json"
 GEOJSON_CRS84_ONLY = "crs: il GeoJSON è sempre in CRS84 (RFC 7946); usare gpkg, fgb, shp o csv."
 # Exports kept for range requests and repeated downloads (keyed by ETag: never stale).
 EXPORT_CACHE_SECONDS = 3600
+# Query parameters of a download besides the layer's queryables (``geometry``: CSV only).
+DOWNLOAD_PARAMS = ("bbox", "precision", "crs", "filter", "filter-lang", "filter-crs")
+
+
+def download_params(kwargs: dict) -> tuple[str, ...]:
+    """The parameters a download in ``kwargs["fmt"]`` accepts besides the queryables."""
+    return (*DOWNLOAD_PARAMS, "geometry") if kwargs.get("fmt") == "csv" else DOWNLOAD_PARAMS
 
 
 def geojson_document(layer: Layer, queryset: QuerySet, *, precision: int) -> Iterator[str]:
@@ -89,7 +103,7 @@ def _file_response(request, layer, queryset, fmt: str, etag: str, srid: int) -> 
 
 
 @require_safe
-@publishing_view
+@publishing_view(accepts=download_params, queryables=True)
 def download(request: HttpRequest, layer_id: str, fmt: str) -> HttpResponse:
     """The whole layer, or its filtered part, in ``fmt`` (geojson, csv, gpkg, shp.zip, fgb)."""
     layer = layer_or_404(layer_id)

@@ -75,7 +75,7 @@ class Field:
     """One exposed attribute: its public ``name``, the ORM ``source`` path and its labels.
 
     Type, meaning, unit and allowed values come from the model field (see
-    :mod:`layers.schema`). A computed attribute gives an ORM ``expression`` (a subquery, a
+    :mod:`layers.fieldschema`). A computed attribute gives an ORM ``expression`` (a subquery, a
     function) instead of a source, and then says its JSON Schema ``type`` itself.
     """
 

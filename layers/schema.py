@@ -1,215 +1,176 @@
-"""The typed schema of a layer, derived from its model fields (never typed twice).
+"""What ``/api/schema/`` says, made true: drf-spectacular's schema class and GeoJSON extensions.
 
-Every published attribute gets one :class:`FieldSchema`: its JSON Schema type (``integer``,
-``number``, ``string`` with ``format: date``/``date-time`` or an ``enum``, ``boolean``,
-``array``, ``object``), its label, meaning (``help_text``), unit and allowed values (the
-field's ``choices``). The OGC API (Part 5 schema, Part 3 queryables), the exports' column
-types and the data dictionary on ``/dati/`` all read it from here.
+- :class:`AutoSchema` documents each view's own ``query_params`` (the same declaration
+  :class:`layers.rest.StrictQueryParamsMixin` accepts) and DRF's ``format`` (the view's
+  renderers), and the error answers every operation
+  can give: 400 (:class:`ErrorSerializer`: ``detail``, ``field``, ``accepted``), 404 where the
+  path names a record, 401/403 where a login is needed.
+- The GeoJSON extensions describe what djangorestframework-gis really writes: every geometry
+  kind the model field can hold (a generic field holds Multi* kinds too), ``null`` where the
+  field is nullable, and ``type``/``id``/``geometry``/``properties`` always present.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-
-from django.contrib.postgres.fields import ArrayField
-from django.db import models
-
-from layers.queries import id_is_integer
-from layers.registry import Field, Layer, resolve_lookup
+from django.contrib.gis.db import models as gis_models
+from drf_spectacular import openapi
+from drf_spectacular.contrib.rest_framework_gis import (
+    GeoFeatureModelListSerializerExtension,
+    GeoFeatureModelSerializerExtension,
+    _inject_enum_collision_fix,
+    build_array_type,
+    build_geo_container_schema,
+    build_geo_schema,
+    build_linestring_schema,
+    build_point_schema,
+    build_polygon_schema,
+)
+from drf_spectacular.plumbing import ResolvedComponent, build_object_type
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import permissions, serializers
+from rest_framework.settings import api_settings
+from rest_framework.utils.model_meta import get_field_info
 
 __all__ = [
-    "FieldSchema",
-    "field_schema",
-    "layer_schema",
-    "json_schema",
-    "geometry_format",
-    "feature_schema",
-    "logical_schema",
-    "queryables_schema",
-    "data_dictionary",
+    "ErrorSerializer",
+    "AutoSchema",
+    "geometry_schema",
+    "GeoFeatureSerializerExtension",
+    "GeoFeatureListSerializerExtension",
 ]
 
-INTEGER_FIELDS = (models.IntegerField, models.AutoField, models.BigAutoField)
-NUMBER_FIELDS = (models.FloatField, models.DecimalField)
-# A unit at the end of a label: "costo totale (€)", "superficie (m²)", "raggio del bacino (m)".
-UNIT_RE = re.compile(r"\(([^()]{1,6})\)\s*$")
 
+class ErrorSerializer(serializers.Serializer):
+    """The body of a refused request: what is wrong, the parameter at fault, what is accepted."""
 
-@dataclass(frozen=True)
-class FieldSchema:
-    """One published attribute's type and documentation."""
-
-    name: str
-    type: str
-    label: dict[str, str]
-    format: str = ""
-    items: str = ""
-    description: str = ""
-    unit: str = ""
-    enum: tuple[tuple[str, str], ...] = field(default=())
-
-    @property
-    def is_scalar(self) -> bool:
-        return self.type not in ("array", "object")
-
-    def json(self) -> dict:
-        """The JSON Schema of the attribute (one type, so that GDAL reads it)."""
-        schema: dict = {"title": self.label["it"], "type": self.type}
-        if self.format:
-            schema["format"] = self.format
-        if self.items:
-            schema["items"] = {"type": self.items}
-        if self.enum:
-            schema["enum"] = [value for value, _ in self.enum]
-        if self.description:
-            schema["description"] = self.description
-        if self.unit:
-            schema["x-unit"] = self.unit
-        return schema
-
-
-def _json_type(model_field) -> tuple[str, str]:
-    """(type, format) of a model field in JSON Schema terms."""
-    if isinstance(model_field, models.BooleanField):
-        return "boolean", ""
-    if isinstance(model_field, INTEGER_FIELDS):
-        return "integer", ""
-    if isinstance(model_field, NUMBER_FIELDS):
-        return "number", ""
-    if isinstance(model_field, models.DateTimeField):
-        return "string", "date-time"
-    if isinstance(model_field, models.DateField):
-        return "string", "date"
-    if isinstance(model_field, models.JSONField):
-        return "object", ""
-    return "string", ""
-
-
-def field_schema(layer: Layer, published: Field) -> FieldSchema:
-    """The schema of one declared field: from its model field, or its own ``type``."""
-    if published.expression is not None:
-        return FieldSchema(
-            name=published.name,
-            type=published.type or "string",
-            label=published.label,
-            format=published.format,
-            items=published.items,
-            description=published.description,
-            unit=published.unit,
-        )
-    model_field = resolve_lookup(layer.model, published.lookup)
-    items = ""
-    base = model_field
-    if isinstance(model_field, ArrayField):
-        base = model_field.base_field
-        items = _json_type(base)[0]
-        kind, fmt = "array", ""
-    else:
-        kind, fmt = _json_type(model_field)
-    choices = tuple((str(v), str(label)) for v, label in (base.choices or ()))
-    help_text = str(model_field.help_text or "")
-    unit = published.unit or _unit(str(model_field.verbose_name))
-    return FieldSchema(
-        name=published.name,
-        type=kind,
-        label=published.label,
-        format=fmt,
-        items=items,
-        description=published.description or help_text,
-        unit=unit,
-        enum=choices if not items else (),
+    detail = serializers.CharField(help_text="Che cosa non va, in chiaro.")
+    field = serializers.CharField(required=False, help_text="Il parametro o campo in errore.")
+    accepted = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Per un parametro sconosciuto: i parametri accettati.",
     )
 
 
-def _unit(verbose_name: str) -> str:
-    match = UNIT_RE.search(verbose_name)
-    return match.group(1) if match else ""
+class NotFoundSerializer(serializers.Serializer):
+    detail = serializers.CharField()
 
 
-def layer_schema(layer: Layer) -> list[FieldSchema]:
-    """The schema of every field the layer publishes, in declaration order."""
-    return [field_schema(layer, f) for f in layer.fields]
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's AutoSchema plus the views' own parameters and their error answers."""
 
+    def get_override_parameters(self) -> list:
+        own = [p for p in getattr(self.view, "query_params", ()) if isinstance(p, OpenApiParameter)]
+        if not any(p.name == api_settings.URL_FORMAT_OVERRIDE for p in own):
+            own.insert(0, self._format_parameter())
+        return [*super().get_override_parameters(), *own]
 
-def json_schema(layer: Layer) -> dict[str, dict]:
-    """Attribute name → JSON Schema, for every published field."""
-    return {s.name: s.json() for s in layer_schema(layer)}
-
-
-def geometry_format(layer: Layer) -> str:
-    """Part 5's geometry format of the layer, e.g. ``geometry-multipolygon``."""
-    kind = layer.geometry_type.lower()
-    return "geometry-any" if kind == "geometry" else f"geometry-{kind}"
-
-
-def _id_schema(layer: Layer) -> dict:
-    return {"type": "integer" if id_is_integer(layer) else "string", "x-ogc-role": "id"}
-
-
-def logical_schema(layer: Layer, schema_id: str) -> dict:
-    """OGC API – Features Part 5: the logical schema of a collection's features."""
-    properties = {
-        "id": _id_schema(layer),
-        "geometry": {"format": geometry_format(layer), "x-ogc-role": "primary-geometry"},
-        **json_schema(layer),
-    }
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": schema_id,
-        "type": "object",
-        "title": layer.title.get("it"),
-        "properties": properties,
-    }
-
-
-def feature_schema(layer: Layer, schema_id: str) -> dict:
-    """The JSON Schema of one GeoJSON Feature of the collection (GDAL's ``describedBy``)."""
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": schema_id,
-        "title": layer.title.get("it"),
-        "type": "object",
-        "required": ["type", "geometry", "properties"],
-        "properties": {
-            "type": {"type": "string", "enum": ["Feature"]},
-            "id": {"type": _id_schema(layer)["type"]},
-            "geometry": {
-                "type": "object",
-                "properties": {"type": {"type": "string", "enum": [layer.geometry_type]}},
-            },
-            "properties": {"type": "object", "properties": json_schema(layer)},
-        },
-    }
-
-
-def queryables_schema(layer: Layer, schema_id: str) -> dict:
-    """OGC API – Features Part 3: the properties a ``filter`` may name, typed."""
-    properties = {"geometry": {"format": geometry_format(layer), "x-ogc-role": "primary-geometry"}}
-    properties.update({s.name: s.json() for s in layer_schema(layer) if s.is_scalar})
-    return {
-        "$schema": "https://json-schema.org/draft/2019-09/schema",
-        "$id": schema_id,
-        "type": "object",
-        "title": layer.title.get("it"),
-        "properties": properties,
-        "additionalProperties": False,
-    }
-
-
-def data_dictionary(layer: Layer) -> list[dict]:
-    """One row per field: name, type, unit, label, meaning, allowed values."""
-    rows = []
-    for s in layer_schema(layer):
-        kind = s.format or (f"array<{s.items}>" if s.items else s.type)
-        rows.append(
-            {
-                "name": s.name,
-                "type": kind,
-                "unit": s.unit,
-                "label": s.label,
-                "description": s.description,
-                "values": [{"value": v, "label": label} for v, label in s.enum],
-            }
+    def _format_parameter(self) -> OpenApiParameter:
+        """DRF's own ``format``: one of the view's renderers (the Accept header otherwise)."""
+        formats = [renderer.format for renderer in self.view.get_renderers()]
+        return OpenApiParameter(
+            api_settings.URL_FORMAT_OVERRIDE,
+            str,
+            enum=formats,
+            description="Formato della risposta (altrimenti secondo l'intestazione Accept).",
         )
-    return rows
+
+    def _needs_login(self) -> bool:
+        return (
+            not any(
+                p is permissions.AllowAny or p is permissions.IsAuthenticatedOrReadOnly
+                for p in self.view.permission_classes
+            )
+            or self.method not in permissions.SAFE_METHODS
+        )
+
+    def _get_response_bodies(self, direction="response") -> dict:
+        responses = super()._get_response_bodies(direction)
+        safe = self.method in permissions.SAFE_METHODS
+        # Writes answer 400 with the upload report or the serializer's errors per field.
+        error = ErrorSerializer if safe else OpenApiTypes.OBJECT
+        responses.setdefault("400", self._get_response_for_code(error, "400"))
+        if "{" in self.path:
+            responses.setdefault("404", self._get_response_for_code(NotFoundSerializer, "404"))
+        if self._needs_login():
+            for code in ("401", "403"):
+                responses.setdefault(code, self._get_response_for_code(NotFoundSerializer, code))
+        return responses
+
+
+ALL_GEOMETRY_KINDS = (
+    ("Point", build_point_schema),
+    ("LineString", build_linestring_schema),
+    ("Polygon", build_polygon_schema),
+    ("MultiPoint", lambda: build_array_type(build_point_schema())),
+    ("MultiLineString", lambda: build_array_type(build_linestring_schema())),
+    ("MultiPolygon", lambda: build_array_type(build_polygon_schema())),
+)
+
+
+def _container(kind: str, coordinates: dict) -> dict:
+    schema = build_geo_container_schema(kind, coordinates)
+    schema["required"] = ["type", "coordinates"]
+    return schema
+
+
+def geometry_schema(model_field) -> dict:
+    """The GeoJSON geometry a model field serialises to: its exact kind, or for a generic
+    GeometryField any kind (single, multi or a collection); nullable when the field is."""
+    if type(model_field) is gis_models.GeometryField:
+        kinds = [_container(kind, build()) for kind, build in ALL_GEOMETRY_KINDS]
+        collection = {
+            "type": "object",
+            "required": ["type", "geometries"],
+            "properties": {
+                "type": {"type": "string", "enum": ["GeometryCollection"]},
+                "geometries": {"type": "array", "items": {"oneOf": kinds}},
+            },
+        }
+        schema = {"oneOf": [*kinds, collection]}
+    else:
+        schema = build_geo_schema(model_field)
+        schema["required"] = ["type", "coordinates"]
+    if model_field.null:
+        schema["nullable"] = True
+    return schema
+
+
+class GeoFeatureSerializerExtension(GeoFeatureModelSerializerExtension):
+    """A Feature: the geometry of :func:`geometry_schema`, its members always present."""
+
+    priority = 1
+
+    def map_geo_feature_model_serializer(self, serializer, base_schema):
+        schema = super().map_geo_feature_model_serializer(serializer, base_schema)
+        model_field = get_field_info(serializer.Meta.model).fields[serializer.Meta.geo_field]
+        schema["properties"]["geometry"] = geometry_schema(model_field)
+        members = ("type", "id", "geometry", "properties")
+        schema["required"] = [m for m in members if m in schema["properties"]]
+        return schema
+
+
+class GeoFeatureListSerializerExtension(GeoFeatureModelListSerializerExtension):
+    """A FeatureCollection with its ``type`` and ``features`` always present."""
+
+    priority = 1
+
+    def map_serializer(self, auto_schema, direction):
+        _inject_enum_collision_fix(collection=True)
+        feature = auto_schema.resolve_serializer(self.target.child, direction)
+        schema = build_object_type(
+            properties={
+                "type": {"type": "string", "enum": ["FeatureCollection"]},
+                "features": build_array_type(feature.ref),
+            },
+            required=["type", "features"],
+        )
+        component = ResolvedComponent(
+            name=f"{feature.name}List",
+            type=ResolvedComponent.SCHEMA,
+            object=self.target.child,
+            schema=schema,
+        )
+        auto_schema.registry.register_on_missing(component)
+        return component.ref

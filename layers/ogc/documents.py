@@ -7,10 +7,10 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import reverse
 
+from layers.fieldschema import data_dictionary
 from layers.ogc.negotiation import SUPPORTED_SRIDS
 from layers.ogc.query import temporal_extent
 from layers.registry import Layer
-from layers.schema import data_dictionary
 from layers.srid import STORAGE_SRID, crs_uri
 from layers.versions import layer_version
 

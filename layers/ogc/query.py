@@ -15,9 +15,9 @@ from django.db.models import F, Max, Min, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 
+from layers.fieldschema import layer_schema
 from layers.ogc.cql import filter_queryset, parse_filter
 from layers.registry import Field, Layer
-from layers.schema import layer_schema
 from remix.errors import UserInputError
 
 __all__ = [

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from layers.fieldschema import feature_schema, logical_schema, queryables_schema
 from layers.ogc.documents import SCHEMA_TYPE, collection_doc, self_links, url
 from layers.ogc.negotiation import (
     HTML,
@@ -36,11 +37,13 @@ from layers.ogc.query import (
 from layers.params import filtered_queryset, layer_or_404, parse_int, publishing_view
 from layers.queries import features_page, id_is_integer
 from layers.registry import Layer, registry
-from layers.schema import feature_schema, logical_schema, queryables_schema
 from layers.srid import STORAGE_SRID, crs_uri
 
 __all__ = [
     "CONFORMANCE",
+    "DOCUMENT_PARAMS",
+    "ITEMS_PARAMS",
+    "ITEM_PARAMS",
     "DEFAULT_LIMIT",
     "MAX_LIMIT",
     "landing",
@@ -85,10 +88,31 @@ MAX_OFFSET = 10_000_000
 PRECISION = 7
 TITLE = "Remix — OGC API Features"
 GEOJSON = "application/geo+json"
+# The query parameters each endpoint accepts (a layer's queryables are added to those of its
+# endpoints); anything else is a 400 naming it. Add a parameter here when it is implemented.
+ITEMS_PARAMS = (
+    "f",
+    "limit",
+    "offset",
+    "bbox",
+    "crs",
+    "bbox-crs",
+    "filter",
+    "filter-lang",
+    "filter-crs",
+    "sortby",
+    "properties",
+    "datetime",
+)
+ITEM_PARAMS = ("f", "crs", "properties")
+# GDAL (3.6) sends the query parameters of a connection URL such as
+# ``OAPIF:…/collections/x?filter=…&sortby=…`` with every request it makes, documents included:
+# the documents accept (and ignore) the item parameters so that such a connection works.
+DOCUMENT_PARAMS = ("f", *(p for p in ITEMS_PARAMS if p not in ("f", "limit", "offset")))
 
 
 @require_safe
-@publishing_view
+@publishing_view(accepts=DOCUMENT_PARAMS)
 def landing(request: HttpRequest) -> HttpResponse:
     """The landing page: links to the API definition, conformance and collections."""
     fmt = output_format(request)
@@ -116,7 +140,7 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@publishing_view
+@publishing_view(accepts=DOCUMENT_PARAMS)
 def conformance(request: HttpRequest) -> HttpResponse:
     """The conformance classes this API implements."""
     return answer(
@@ -125,7 +149,7 @@ def conformance(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@publishing_view
+@publishing_view(accepts=DOCUMENT_PARAMS)
 def api_definition(request: HttpRequest) -> HttpResponse:
     """The OpenAPI 3.0 definition of the OGC endpoints."""
     doc = openapi_document(request, registry.collections())
@@ -145,7 +169,7 @@ def collection_or_404(layer_id: str) -> Layer:
 
 
 @require_safe
-@publishing_view
+@publishing_view(accepts=DOCUMENT_PARAMS)
 def collections(request: HttpRequest) -> HttpResponse:
     """Every published layer as a feature collection."""
     fmt = output_format(request)
@@ -157,7 +181,7 @@ def collections(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@publishing_view
+@publishing_view(accepts=DOCUMENT_PARAMS, queryables=True)
 def collection(request: HttpRequest, layer_id: str) -> HttpResponse:
     """One collection's description."""
     fmt = output_format(request)
@@ -166,7 +190,7 @@ def collection(request: HttpRequest, layer_id: str) -> HttpResponse:
 
 
 @require_safe
-@publishing_view
+@publishing_view(accepts=DOCUMENT_PARAMS, queryables=True)
 def queryables(request: HttpRequest, layer_id: str) -> HttpResponse:
     """Part 3: the typed properties a ``filter`` may name, as a JSON Schema."""
     layer = collection_or_404(layer_id)
@@ -190,7 +214,7 @@ def _schema_response(doc: dict, request: HttpRequest | None = None) -> HttpRespo
 
 
 @require_safe
-@publishing_view
+@publishing_view(accepts=DOCUMENT_PARAMS, queryables=True)
 def schema(request: HttpRequest, layer_id: str) -> HttpResponse:
     """Part 5: the logical schema of the collection's features (types, units, values)."""
     layer = collection_or_404(layer_id)
@@ -198,7 +222,7 @@ def schema(request: HttpRequest, layer_id: str) -> HttpResponse:
 
 
 @require_safe
-@publishing_view
+@publishing_view(accepts=DOCUMENT_PARAMS, queryables=True)
 def feature_schema_view(request: HttpRequest, layer_id: str) -> HttpResponse:
     """The JSON Schema of one GeoJSON Feature of the collection (linked as describedBy)."""
     layer = collection_or_404(layer_id)
@@ -234,7 +258,7 @@ def _geojson(features: list[str], meta: dict, srid: int) -> HttpResponse:
 
 
 @require_safe
-@publishing_view
+@publishing_view(accepts=ITEMS_PARAMS, queryables=True)
 def items(request: HttpRequest, layer_id: str) -> HttpResponse:
     """A page of features: ``limit``/``offset``, ``bbox``, queryables and ``crs``."""
     fmt = output_format(request)
@@ -286,7 +310,7 @@ def items(request: HttpRequest, layer_id: str) -> HttpResponse:
 
 
 @require_safe
-@publishing_view
+@publishing_view(accepts=ITEM_PARAMS)
 def item(request: HttpRequest, layer_id: str, feature_id: str) -> HttpResponse:
     """One feature by id (the layer's id field; Comuni: ISTAT code)."""
     fmt = output_format(request)

@@ -15,8 +15,8 @@ import subprocess
 
 import pytest
 
+from layers.fieldschema import layer_schema
 from layers.registry import registry
-from layers.schema import layer_schema
 from tests.layers.analyst_world import analyst_world_create
 
 pytestmark = [
@@ -25,7 +25,7 @@ pytestmark = [
     pytest.mark.skipif(shutil.which("ogrinfo") is None, reason="gdal-bin is not installed"),
 ]
 
-# What ogrinfo prints for each JSON Schema type of layers.schema.
+# What ogrinfo prints for each JSON Schema type of layers.fieldschema.
 OGR_TYPES = {
     ("integer", ""): "Integer",
     ("number", ""): "Real",
