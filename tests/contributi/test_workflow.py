@@ -36,13 +36,16 @@ def body(response) -> bytes:
 def public_answers(client, record) -> dict[str, bytes]:
     """What every public endpoint answers about the record's layer and the record itself."""
     layer = "opportunita" if isinstance(record, Opportunita) else "interventi"
+    # The OGC API serves a mixed layer through one collection per geometry type.
+    parts = {"MultiPolygon": "aree", "MultiLineString": "linee", "MultiPoint": "punti"}
+    collection = layer if layer == "opportunita" else f"{layer}-{parts[record.geom.geom_type]}"
     x, y = tile_of(*RHO_POINT, 14)
     urls = [
         f"/api/layers/{layer}/download.geojson",
         f"/api/layers/{layer}/download.csv",
-        f"/ogc/collections/{layer}/items",
-        f"/ogc/collections/{layer}/items?f=html",
-        f"/ogc/collections/{layer}/items/{record.pk}",
+        f"/ogc/collections/{collection}/items",
+        f"/ogc/collections/{collection}/items?f=html",
+        f"/ogc/collections/{collection}/items/{record.pk}",
         f"/tiles/{layer}/14/{x}/{y}.pbf",
         f"/api/{layer}/",
         f"/api/{layer}/{record.pk}/",
@@ -93,7 +96,7 @@ def test_the_probe_sees_a_published_record(client, rho):
     record = make_intervento(rho, RHO_POINT, state=PublicationState.PUBBLICATO, title=SECRET)
     answers = public_answers(client, record)
     assert SECRET.encode() in answers["/api/layers/interventi/download.geojson"]
-    assert SECRET.encode() in answers[f"/ogc/collections/interventi/items/{record.pk}"]
+    assert SECRET.encode() in answers[f"/ogc/collections/interventi-aree/items/{record.pk}"]
 
 
 def test_draft_to_published_end_to_end(client, operator_rho, reviewer, draft_rho):
