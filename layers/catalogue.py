@@ -13,8 +13,10 @@ from layers.exports import SINGLE_GEOMETRY_FORMATS
 from layers.fieldschema import data_dictionary
 from layers.params import publishing_view
 from layers.registry import THEMES, Layer, registry
+from layers.tiles import tile_url_template
+from layers.versions import LayerVersion, layer_versions
 
-__all__ = ["layer_links", "collection_entry", "layer_entry", "catalogue"]
+__all__ = ["layer_links", "collection_entry", "layer_entry", "catalogue_entries", "catalogue"]
 
 EXPORT_FORMATS = {
     "geojson": "geojson",
@@ -34,13 +36,15 @@ def _exports(layer: Layer) -> dict:
     }
 
 
-def layer_links(layer: Layer) -> dict:
-    """Root-relative URLs of every endpoint that serves ``layer`` (OGC: single geometry only)."""
-    tile = reverse("tiles:tile", kwargs={"layer_id": layer.id, "z": 0, "x": 0, "y": 0})
+def layer_links(layer: Layer, version: LayerVersion) -> dict:
+    """Root-relative URLs of every endpoint that serves ``layer``: ``tiles`` carries the data
+    ``version`` (immutable tiles, for maps), ``tiles_plain`` is the fixed URL (for QGIS); OGC
+    links only for a layer of one geometry type."""
     links = {
         "geojson": reverse("layers:download", kwargs={"layer_id": layer.id, "fmt": "geojson"}),
         "tilejson": reverse("tiles:tilejson", kwargs={"layer_id": layer.id}),
-        "tiles": tile.replace("/0/0/0.pbf", "/{z}/{x}/{y}.pbf"),
+        "tiles": tile_url_template(layer, version),
+        "tiles_plain": tile_url_template(layer),
         "exports": _exports(layer),
         "detail_page": layer.detail_page,
     }
@@ -62,8 +66,8 @@ def collection_entry(layer: Layer) -> dict:
     }
 
 
-def layer_entry(layer: Layer) -> dict:
-    """The catalogue entry of one layer."""
+def layer_entry(layer: Layer, version: LayerVersion) -> dict:
+    """The catalogue entry of one layer at its current data ``version``."""
     return {
         "id": layer.id,
         "title": layer.title,
@@ -83,7 +87,7 @@ def layer_entry(layer: Layer) -> dict:
         "queryables": layer.queryables,
         "popup_fields": [{"name": f.name, "label": f.label} for f in layer.popup],
         "fields": [{"name": f.name, "label": f.label} for f in layer.fields],
-        "links": layer_links(layer),
+        "links": layer_links(layer, version),
         # For GIS clients: one collection per geometry type (a mixed layer lists its parts).
         "collections": [
             collection_entry(part)
@@ -92,11 +96,21 @@ def layer_entry(layer: Layer) -> dict:
     }
 
 
+def catalogue_entries() -> list[dict]:
+    """The entries of every available layer, in registration order (one version query)."""
+    layers = registry.all()
+    versions = layer_versions(layers)
+    return [layer_entry(layer, versions[layer.id]) for layer in layers]
+
+
 @require_safe
 @publishing_view(accepts=())
 def catalogue(request: HttpRequest) -> JsonResponse:
-    """Every available layer, in registration order."""
-    return JsonResponse(
-        {"layers": [layer_entry(layer) for layer in registry.all()]},
+    """Every available layer, in registration order (never cached: tile URLs name the
+    current data versions)."""
+    response = JsonResponse(
+        {"layers": catalogue_entries()},
         json_dumps_params={"ensure_ascii": False},
     )
+    response["Cache-Control"] = "no-cache"
+    return response

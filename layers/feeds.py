@@ -122,11 +122,13 @@ def download(request: HttpRequest, layer_id: str, fmt: str) -> HttpResponse:
     cql = "|".join(params.get(k, "") for k in ("filter", "filter-lang", "filter-crs"))
     parts = (fmt, filter_key(layer, params), cql, str(precision), options, encoding, str(srid))
     etag = etag_for(version, *parts)
-    if (cached := not_modified_response(request, etag, version)) is not None:
+    compressible = fmt == "geojson"
+    cached = not_modified_response(request, etag, version, vary_encoding=compressible)
+    if cached is not None:
         return cached
     if fmt == "geojson":
         response = _geojson_response(request, layer, queryset, precision)
     else:
         response = _file_response(request, layer, queryset, fmt, etag, srid)
-    set_validators(response, etag, version)
+    set_validators(response, etag, version, vary_encoding=compressible)
     return response

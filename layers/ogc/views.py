@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from layers.counts import matched_count
 from layers.fieldschema import feature_schema, logical_schema, queryables_schema
 from layers.ogc.documents import SCHEMA_TYPE, collection_doc, self_links, url
 from layers.ogc.negotiation import (
@@ -274,7 +275,7 @@ def items(request: HttpRequest, layer_id: str) -> HttpResponse:
     queryset = apply_filter(found, params, srid=filter_srid(request))
     queryset = apply_datetime(layer, queryset, params.get("datetime"))
     queryset = apply_sortby(found, queryset, params.get("sortby"), layer.id_field)
-    matched = queryset.count()
+    matched = matched_count(layer, queryset)
     features = features_page(
         layer, queryset[offset : offset + limit], precision=PRECISION, srid=srid, fields=fields
     )

@@ -83,18 +83,26 @@ def analyst_world_create() -> dict:
     comune = Comune.objects.get(name="Rho")
     servizi = [
         Servizio.objects.create(
-            code=f"S-P{i}", name=f"Scuola {i}", categoria="scuola_secondaria", comune=comune,
+            code=f"S-P{i}", name=f"Università {i}", categoria="universita", comune=comune,
             geom=Point(lon + 0.003 * i, lat + 0.003, srid=4326), publication_state=PUBLISHED,
-            attributi={"studenti": 100 * i},
+            attributi={"iscritti": 100 * i},
         )
         for i in range(1, 4)
     ]  # fmt: skip
     servizi += [
         Servizio.objects.create(
-            code=f"S-A{i}", name=f"Ospedale {i}", categoria="sanita", comune=comune,
+            code=f"S-A{i}", name=f"Museo {i}", categoria="cultura", comune=comune,
             geom=square(lon - 0.01 * i, lat + 0.005), publication_state=PUBLISHED,
         )
         for i in range(1, 3)
+    ]  # fmt: skip
+    # The layers of real registers (scuole, ospedali): one point each.
+    servizi += [
+        Servizio.objects.create(
+            code=f"R-{categoria}", name=f"Sede {categoria}", categoria=categoria, comune=comune,
+            geom=Point(lon - 0.004, lat - 0.004 * i, srid=4326), publication_state=PUBLISHED,
+        )
+        for i, categoria in enumerate(("scuola_secondaria", "sanita"), start=1)
     ]  # fmt: skip
     lums = [
         Lum.objects.create(
