@@ -170,7 +170,8 @@ def tile_sql(layer: Layer, queryset: QuerySet) -> TileStatement:
     """SQL of any MVT tile of ``queryset``, with the placeholders :func:`tile_params` fills.
 
     One MVT layer named after the layer id, holding the tile attributes (``layer.tile_fields``:
-    what the map's style and popup read, and the declared extras) of the features whose bounding box meets the tile plus its buffer;
+    what the map's style and popup read, and the declared extras) of the features whose
+    bounding box meets the tile plus its buffer;
     geometry simplified to half a pixel; lines and polygons smaller than a given size left out
     (0 keeps them all; see :func:`tile_bytes`).
 
