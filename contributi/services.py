@@ -94,6 +94,7 @@ def _feature_create(target_key: str, feature, user, source: str) -> Model:
         "description": values.get("description", ""),
         "publication_state": PublicationState.BOZZA,
         "created_by": user,
+        "writer": user,
         "source": source,
     }
     if target_key == "opportunita":
@@ -254,9 +255,9 @@ def record_update(*, record, user, values: dict, geojson: str | None = None):
         if is_opportunita:
             if comuni:
                 changes["comune"] = comuni[0]
-            record = opportunita_update(opportunita=record, **changes)
+            record = opportunita_update(opportunita=record, writer=user, **changes)
         else:
-            record = intervento_update(intervento=record, comuni=comuni, **changes)
+            record = intervento_update(intervento=record, comuni=comuni, writer=user, **changes)
     except ValidationError as exc:
         fields = list(getattr(exc, "message_dict", {}) or [])
         raise UserInputError(" ".join(exc.messages), field=fields[0] if fields else None) from exc

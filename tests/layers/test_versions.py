@@ -151,11 +151,11 @@ def test_running_every_loader_again_keeps_every_version(territorio):
     assert f"0 creati, 0 aggiornati, {sample} invariati." in reports["load_rigenerazione_sample"]
     lum = f"LUM: 0 creati, 0 aggiornati, {Lum.objects.count()} invariati, 0 eliminati."
     assert lum in reports["load_lum"]
-    servizi = (
-        f"Servizi di esempio: 0 creati, 0 aggiornati, {Servizio.objects.count()} invariati, "
-        "0 eliminati."
-    )
+    samples = Servizio.objects.filter(is_sample=True).count()
+    servizi = f"Servizi di esempio: 0 creati, 0 aggiornati, {samples} invariati, 0 eliminati."
     assert servizi in reports["load_servizi_esempio"]
+    for command, kept in (("load_scuole_secondo_ciclo", 322), ("load_strutture_ricovero", 62)):
+        assert f"0 creati, 0 aggiornati, {kept} invariati" in reports[command]
 
 
 def test_reloading_the_territorio_rewrites_only_the_edited_comune(territorio, data_dir):
