@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import json
+
+from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db.models import QuerySet
 
-from contributi.permissions import editable_records
+from contributi.permissions import editable_records, is_reviewer, operator_comuni_ids
+from layers.models import Comune
 from rigenerazione.models import Intervento, Opportunita, PublicationState
 
-__all__ = ["records_for", "review_queue"]
+__all__ = ["records_for", "review_queue", "comuni_boundaries", "report_preview"]
+
+# Comune boundaries drawn for context only: ~10 m of precision is plenty (GeoJSON digits).
+BOUNDARY_DIGITS = 4
 
 
 def records_for(user) -> dict[str, QuerySet]:
@@ -35,4 +42,65 @@ def review_queue() -> dict[str, QuerySet]:
         .select_related("comune")
         .defer("geom")
         .order_by("updated_at"),
+    }
+
+
+def comuni_boundaries(*, user, istat_codes=()) -> dict:
+    """A GeoJSON FeatureCollection of the boundaries of the given Comuni and, for an operator,
+    of their own Comuni: the context drawn under an upload's features or an edited record."""
+    codes = set(istat_codes)
+    queryset = Comune.objects.filter(istat_code__in=codes)
+    if not is_reviewer(user):
+        queryset = queryset | Comune.objects.filter(pk__in=operator_comuni_ids(user))
+    rows = (
+        queryset.distinct()
+        .annotate(boundary=AsGeoJSON("geom", precision=BOUNDARY_DIGITS))
+        .values_list("istat_code", "name", "boundary")
+    )
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"istat_code": code, "name": name},
+                "geometry": json.loads(boundary),
+            }
+            for code, name, boundary in rows
+        ],
+    }
+
+
+def report_preview(report: dict) -> dict:
+    """From a job's report: the features as GeoJSON (number, title, ok, errors) for the map,
+    and the table of values the records would get (one column per field of the target)."""
+    features = report.get("features", [])
+    names = [f["name"] for f in report.get("fields", [])]
+    return {
+        "features": {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {
+                        "number": f["number"],
+                        "title": f["title"],
+                        "ok": f["ok"],
+                        "errors": f["errors"],
+                    },
+                    "geometry": f.get("geometry"),
+                }
+                for f in features
+                if f.get("geometry")
+            ],
+        },
+        "columns": [(f["name"], f["label"]) for f in report.get("fields", [])],
+        "rows": [
+            {
+                "number": f["number"],
+                "ok": f["ok"],
+                "cells": [f.get("values", {}).get(n, "") for n in names],
+            }
+            for f in features
+        ],
+        "istat_codes": sorted({c for f in features for c in f.get("comuni", [])}),
     }

@@ -21,7 +21,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from contributi.importers import UploadReport
+from contributi.importers import Progress, UploadReport
 from contributi.importers import messages as m
 from contributi.permissions import can_change, can_create_in, can_review
 from remix.errors import UserInputError
@@ -59,8 +59,11 @@ FEATURE_REFUSED = _(
 UNKNOWN_VERSION = _("La versione richiesta non esiste nello storico di questo record.")
 
 
-def upload_commit(*, report: UploadReport, user) -> list[Model]:
-    """Store every feature of a clean report as a draft, all or none."""
+def upload_commit(*, report: UploadReport, user, progress: Progress | None = None) -> list[Model]:
+    """Store every feature of a clean report as a draft, all or none.
+
+    ``progress`` is told ``("stored", n, total)`` after each record; if it raises, nothing is
+    stored (the one transaction is rolled back)."""
     if not report.ok:
         raise UserInputError(
             m.REPORT_HAS_ERRORS.format(file=report.filename, count=report.error_count),
@@ -81,6 +84,8 @@ def upload_commit(*, report: UploadReport, user) -> list[Model]:
                     FEATURE_REFUSED.format(feature=feature.number, reason=" ".join(exc.messages)),
                     field="file",
                 ) from exc
+            if progress:
+                progress("stored", len(created), len(report.features))
     return created
 
 

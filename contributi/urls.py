@@ -19,8 +19,17 @@ urlpatterns = [
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
     path("contributi/", views.dashboard, name="dashboard"),
     path("contributi/carica/", views.upload, name="upload"),
-    path("contributi/carica/conferma/", views.upload_commit, name="upload-commit"),
-    path("contributi/carica/ricontrolla/", views.upload_recheck, name="upload-recheck"),
+    path("contributi/carica/<uuid:job_id>/", views.upload_job, name="upload-job"),
+    path("contributi/carica/<uuid:job_id>/stato/", views.upload_job_status, name="upload-status"),
+    path(
+        "contributi/carica/<uuid:job_id>/ricontrolla/",
+        views.upload_job_recheck,
+        name="upload-recheck",
+    ),
+    path(
+        "contributi/carica/<uuid:job_id>/conferma/", views.upload_job_confirm, name="upload-commit"
+    ),
+    path("contributi/carica/<uuid:job_id>/annulla/", views.upload_job_cancel, name="upload-cancel"),
     path(
         "contributi/modello/<str:target_key>.<str:fmt>",
         views.template_download,

@@ -4,34 +4,30 @@ edit on the map and history. Thin: each view checks the user through
 
 from __future__ import annotations
 
-import secrets
-import time
 from collections.abc import Callable
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from contributi import services
+from contributi import jobs, services
 from contributi.forms import SendBackForm, UploadForm, edit_form_for
-from contributi.importers import check_size, upload_report
-from contributi.importers import messages as m
+from contributi.importers import check_size
 from contributi.importers.mapping import target
+from contributi.models import UploadJob
 from contributi.permissions import can_change, can_contribute, can_review, editable_records
-from contributi.selectors import records_for, review_queue
+from contributi.selectors import comuni_boundaries, records_for, report_preview, review_queue
 from contributi.templates_files import CONTENT_TYPES, template_file
 from remix.errors import UserInputError
 from rigenerazione.models import Intervento, Opportunita
 
 MODELS = {"interventi": Intervento, "opportunita": Opportunita}
-STAGING_SESSION_KEY = "contributi_upload"
 
 
 class LoginView(auth_views.LoginView):
@@ -68,36 +64,24 @@ def dashboard(request):
     return render(request, "contributi/dashboard.html", context)
 
 
-STAGING_MAX_AGE_S = 24 * 3600
-
-
-def _staging_dir() -> Path:
-    """The private folder (outside static and media) of uploads awaiting confirmation;
-    files left unconfirmed for a day are removed."""
-    folder = Path(settings.BASE_DIR) / "var" / "uploads"
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    cutoff = time.time() - STAGING_MAX_AGE_S
-    for stale in folder.glob("*.bin"):
-        if stale.stat().st_mtime < cutoff:
-            stale.unlink(missing_ok=True)
-    return folder
-
-
 def _mapping_from(post, spec) -> dict[str, str]:
     return {f.name: post[f"map_{f.name}"] for f in spec.fields if f"map_{f.name}" in post}
 
 
+def _job(request, job_id) -> UploadJob:
+    """One of the user's own upload jobs (404 for anyone else's), without the file."""
+    return get_object_or_404(UploadJob.objects.defer("data"), pk=job_id, user=request.user)
+
+
 @login_required
 def upload(request):
-    """Step 1: the file → its report (nothing stored). Step 2 is :func:`upload_commit`."""
+    """Step 1: the file is kept and its check queued; the job's page follows it."""
     _contributor(request)
     form = UploadForm(request.POST or None, request.FILES or None)
-    report = error = None
+    error = None
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
         options = {
-            "filename": form.cleaned_data["file"].name,
-            "target_key": form.cleaned_data["target"],
             "stated_srid": form.cleaned_data["srid"],
             "stated_encoding": form.cleaned_data["encoding"] or None,
             "make_valid": form.cleaned_data["make_valid"],
@@ -105,78 +89,99 @@ def upload(request):
         }
         try:
             check_size(upload_file.name, upload_file.size)
-            data = upload_file.read()
-            report = upload_report(data=data, user=request.user, **options)
+            job = jobs.upload_job_start(
+                user=request.user,
+                filename=upload_file.name,
+                data=upload_file.read(),
+                target_key=form.cleaned_data["target"],
+                options=options,
+            )
         except UserInputError as exc:
             error = exc
-        if report is not None:
-            # Kept for the mapping step and the confirmation, so the file is sent only once.
-            token = secrets.token_hex(16)
-            (_staging_dir() / f"{token}.bin").write_bytes(data)
-            request.session[STAGING_SESSION_KEY] = {"token": token, **options}
-    status = 400 if error else 200
-    context = {"form": form, "report": report, "error": error}
-    return render(request, "contributi/upload.html", context, status=status)
+        else:
+            return redirect("contributi:upload-job", job_id=job.pk)
+    status = 400 if (error or form.errors) else 200
+    return render(request, "contributi/upload.html", {"form": form, "error": error}, status=status)
 
 
-def _staged(request) -> tuple[dict, Path] | None:
-    staged = request.session.get(STAGING_SESSION_KEY)
-    if not staged or request.POST.get("token") != staged["token"]:
-        return None
-    path = _staging_dir() / f"{staged['token']}.bin"
-    return (staged, path) if path.exists() else None
+@login_required
+def upload_job(request, job_id):
+    """The job's page: its progress while it runs (polled), then its report or its outcome.
+    It survives a reload: everything it shows is read from the job."""
+    _contributor(request)
+    job = _job(request, job_id)
+    if job.phase == UploadJob.Phase.COMMIT and job.status == UploadJob.Status.DONE:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)d record salvato come bozza da «%(file)s».",
+                "%(n)d record salvati come bozza da «%(file)s».",
+                len(job.created_ids),
+            )
+            % {"n": len(job.created_ids), "file": job.filename},
+        )
+        return redirect("contributi:dashboard")
+    context = {
+        "job": job,
+        "report": job.report,
+        "status": jobs.upload_job_status(job),
+        "make_valid": job.options.get("make_valid", False),
+    }
+    if job.report:
+        preview = report_preview(job.report)
+        context["preview"] = preview
+        context["boundaries"] = comuni_boundaries(
+            user=request.user, istat_codes=preview["istat_codes"]
+        )
+    return render(request, "contributi/upload_job.html", context)
+
+
+@login_required
+def upload_job_status(request, job_id):
+    """The job's progress as JSON, for the page's polling and for scripts."""
+    _contributor(request)
+    return JsonResponse(jobs.upload_job_status(_job(request, job_id)))
 
 
 @login_required
 @require_POST
-def upload_recheck(request):
-    """The mapping step: check the staged file again with other columns or with make_valid."""
+def upload_job_recheck(request, job_id):
+    """The mapping step: check the kept file again with other columns or with make_valid."""
     _contributor(request)
-    found = _staged(request)
-    if found is None:
-        messages.error(request, m.NOTHING_TO_COMMIT)
-        return redirect("contributi:upload")
-    staged, path = found
-    staged["mapping"] = _mapping_from(request.POST, target(staged["target_key"]))
-    staged["make_valid"] = request.POST.get("make_valid") == "on"
-    request.session[STAGING_SESSION_KEY] = staged
-    options = {k: v for k, v in staged.items() if k != "token"}
-    report = error = None
+    job = _job(request, job_id)
     try:
-        report = upload_report(data=path.read_bytes(), user=request.user, **options)
-    except UserInputError as exc:
-        error = exc
-    form = UploadForm(initial={"target": staged["target_key"]})
-    context = {"form": form, "report": report, "error": error}
-    return render(request, "contributi/upload.html", context, status=400 if error else 200)
-
-
-@login_required
-@require_POST
-def upload_commit(request):
-    """Step 2: store the staged file's features as drafts, all or none."""
-    _contributor(request)
-    found = _staged(request)
-    request.session.pop(STAGING_SESSION_KEY, None)
-    if found is None:
-        messages.error(request, m.NOTHING_TO_COMMIT)
-        return redirect("contributi:upload")
-    staged, path = found
-    data = path.read_bytes()
-    path.unlink()
-    options = {k: v for k, v in staged.items() if k != "token"}
-    try:
-        report = upload_report(data=data, user=request.user, **options)
-        created = services.upload_commit(report=report, user=request.user)
+        jobs.upload_job_recheck(
+            job=job,
+            user=request.user,
+            mapping=_mapping_from(request.POST, target(job.target_key)),
+            make_valid=request.POST.get("make_valid") == "on",
+        )
     except UserInputError as exc:
         messages.error(request, exc.message)
-        return redirect("contributi:upload")
-    messages.success(
-        request,
-        _("%(n)d record salvati come bozza da «%(file)s».")
-        % {"n": len(created), "file": report.filename},
-    )
-    return redirect("contributi:dashboard")
+    return redirect("contributi:upload-job", job_id=job.pk)
+
+
+@login_required
+@require_POST
+def upload_job_confirm(request, job_id):
+    """Step 2: queue the commit of the checked file (all or none)."""
+    _contributor(request)
+    job = _job(request, job_id)
+    try:
+        jobs.upload_job_confirm(job=job, user=request.user)
+    except UserInputError as exc:
+        messages.error(request, exc.message)
+    return redirect("contributi:upload-job", job_id=job.pk)
+
+
+@login_required
+@require_POST
+def upload_job_cancel(request, job_id):
+    """Stop the job; a commit stopped half-way stores nothing."""
+    _contributor(request)
+    job = jobs.upload_job_cancel(job=_job(request, job_id), user=request.user)
+    messages.info(request, _("Caricamento di «%(file)s» annullato.") % {"file": job.filename})
+    return redirect("contributi:upload")
 
 
 def template_download(request, target_key: str, fmt: str):

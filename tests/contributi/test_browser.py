@@ -27,7 +27,7 @@ def log_in(page, base: str, username: str) -> None:
 
 
 def test_operator_uploads_and_reviewer_publishes(
-    live_server, page, operator_rho, reviewer, tmp_path
+    live_server, page, worker, operator_rho, reviewer, tmp_path
 ):
     xss = '<img src=x onerror="window.pwned=1">'
     path = tmp_path / "interventi.geojson"
@@ -39,7 +39,12 @@ def test_operator_uploads_and_reviewer_publishes(
     page.set_input_files("#id_file", str(path))
     page.click("#upload-form button[type=submit]")
     page.wait_for_selector("#report")
-    assert page.locator("#report tr.ok").count() == 2
+    assert page.locator("#report-table tr.ok").count() == 2
+    # The features read are drawn on the map, over the boundary of Rho; values are previewed.
+    page.wait_for_selector("#report-map[data-ready]")
+    assert page.get_attribute("#report-map", "data-features") == "2"
+    assert page.locator("#report-map path.feature-ok").count() == 2
+    assert "Riqualificazione piazza 2" in page.inner_text("#values-preview")
     screenshot(page, "contributi-report")
     assert Intervento.objects.count() == 0  # nothing stored before confirming
 
@@ -71,13 +76,14 @@ def test_operator_uploads_and_reviewer_publishes(
     assert app_errors(page) == []
 
 
-def test_upload_error_is_shown_in_italian(live_server, page, operator_rho, tmp_path):
+def test_upload_error_is_shown_in_italian(live_server, page, worker, operator_rho, tmp_path):
     path = tmp_path / "vuoto.geojson"
     path.write_bytes(b'{"type": "FeatureCollection", "features": []}')
     log_in(page, live_server.url, operator_rho.username)
     page.goto(live_server.url + "/contributi/carica/")
     page.set_input_files("#id_file", str(path))
     page.click("#upload-form button[type=submit]")
+    page.wait_for_selector("#upload-error")
     assert page.inner_text("#upload-error") == (
         "Il file «vuoto.geojson» non contiene nessun elemento geografico."
     )
@@ -109,7 +115,7 @@ def test_map_editor_loads_geoman_and_saves_a_drawn_geometry(
     assert app_errors(page) == []
 
 
-def test_mapping_step_in_the_browser(live_server, page, operator_rho, tmp_path):
+def test_mapping_step_in_the_browser(live_server, page, worker, operator_rho, tmp_path):
     """A file with its own column names: choose the columns, check again, confirm."""
     from shapely.geometry import Point
 
