@@ -4,8 +4,10 @@
   ``srid``, ``encoding``, ``make_valid``, ``map_<field>`` and ``commit``; answers the
   per-feature report, and with ``commit=true`` and no errors stores drafts (201).
 - ``PATCH <target>/<id>/``: change title, description, stato and/or ``geometry`` (GeoJSON).
-- ``POST <target>/<id>/<action>/``: ``invia``, ``pubblica``, ``rinvia`` (``review_comment``),
-  ``ritira``.
+- ``POST <target>/<id>/<action>/``: ``invia``, ``pubblica``, ``rinvia`` (``review_comment``,
+  required), ``ritira``; ``pubblica`` and ``ritira`` take an optional ``review_comment`` note
+  kept in the history. The reviewers (on ``invia``) and the author (on ``pubblica`` and
+  ``rinvia``) are e-mailed.
 Every view uses :mod:`contributi.permissions`; anonymous users get 401/403.
 """
 
@@ -15,6 +17,7 @@ import json
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -137,6 +140,7 @@ class RecordActionApi(APIView):
             user=request.user,
             action=action,
             read_comment=lambda: request.data.get("review_comment", ""),
+            link=request.build_absolute_uri(reverse("contributi:edit", args=[target_key, pk])),
         )
         record.refresh_from_db()
         return Response(

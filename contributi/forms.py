@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
 from contributi.importers import ALLOWED_SRIDS, ENCODINGS, TARGETS
-from rigenerazione.models import Intervento, Opportunita
+from contributi.permissions import is_reviewer, operator_comuni_ids
+from layers.models import Comune
+from rigenerazione.models import Intervento, Opportunita, PublicationState
 
 __all__ = [
     "UploadForm",
+    "DeskFilterForm",
     "SendBackForm",
     "InterventoEditForm",
     "OpportunitaEditForm",
@@ -44,6 +48,51 @@ class UploadForm(forms.Form):
         label=_("Correggi le geometrie non valide (make_valid), quando è sicuro"),
         required=False,
     )
+
+
+class DeskFilterForm(forms.Form):
+    """The desk's search and filters (GET); every field optional."""
+
+    q = forms.CharField(label=_("Cerca (titolo o CUP)"), required=False, max_length=200)
+    stato = forms.ChoiceField(
+        label=_("Stato di pubblicazione"),
+        choices=[("", _("— tutti —")), *PublicationState.choices],
+        required=False,
+    )
+    comune = forms.ModelChoiceField(
+        label=_("Comune"),
+        queryset=Comune.objects.only("pk", "name").order_by("name"),
+        required=False,
+        empty_label=_("— tutti —"),
+    )
+    livello = forms.ChoiceField(
+        label=_("Livello"),
+        choices=[
+            ("", _("— tutti —")),
+            ("interventi", _("Interventi")),
+            ("opportunita", _("Opportunità")),
+        ],
+        required=False,
+    )
+    dal = forms.DateField(
+        label=_("Modificati dal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    autore = forms.ModelChoiceField(
+        label=_("Autore"),
+        queryset=User.objects.filter(is_active=True).order_by("username").only("pk", "username"),
+        required=False,
+        empty_label=_("— tutti —"),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and not is_reviewer(user):
+            # An operator filters among their own Comuni and their colleagues only.
+            ids = operator_comuni_ids(user)
+            self.fields["comune"].queryset = self.fields["comune"].queryset.filter(pk__in=ids)
+            self.fields["autore"].queryset = (
+                self.fields["autore"].queryset.filter(operatore_comunale__comuni__in=ids).distinct()
+            )
 
 
 class SendBackForm(forms.Form):

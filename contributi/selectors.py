@@ -5,13 +5,19 @@ from __future__ import annotations
 import json
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from contributi.permissions import editable_records, is_reviewer, operator_comuni_ids
 from layers.models import Comune
 from rigenerazione.models import Intervento, Opportunita, PublicationState
 
-__all__ = ["records_for", "review_queue", "comuni_boundaries", "report_preview"]
+__all__ = [
+    "records_for",
+    "records_search",
+    "review_queue",
+    "comuni_boundaries",
+    "report_preview",
+]
 
 # Comune boundaries drawn for context only: ~10 m of precision is plenty (GeoJSON digits).
 BOUNDARY_DIGITS = 4
@@ -28,6 +34,40 @@ def records_for(user) -> dict[str, QuerySet]:
         .defer("geom")
         .order_by("-updated_at"),
     }
+
+
+def records_search(
+    user,
+    *,
+    q: str = "",
+    state: str = "",
+    comune=None,
+    layer: str = "",
+    since=None,
+    author=None,
+) -> dict[str, QuerySet]:
+    """The desk's lists: :func:`records_for` narrowed by text (title, CUP), publication
+    state, Comune, layer, last change since a date and author; empty filters are ignored."""
+    found = {}
+    for key, queryset in records_for(user).items():
+        if layer and key != layer:
+            continue
+        if q:
+            text = Q(title__icontains=q)
+            if key == "interventi":
+                text |= Q(cup__iexact=q)
+            queryset = queryset.filter(text)
+        if state:
+            queryset = queryset.filter(publication_state=state)
+        if comune is not None:
+            where = {"comuni": comune} if key == "interventi" else {"comune": comune}
+            queryset = queryset.filter(**where)
+        if since:
+            queryset = queryset.filter(updated_at__date__gte=since)
+        if author is not None:
+            queryset = queryset.filter(created_by=author)
+        found[key] = queryset.select_related("created_by").distinct()
+    return found
 
 
 def review_queue() -> dict[str, QuerySet]:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contributi.importers import Progress, UploadReport
 from contributi.importers import messages as m
+from contributi.notifications import notify_published, notify_sent_back, notify_submitted
 from contributi.permissions import can_change, can_create_in, can_review
 from remix.errors import UserInputError
 from rigenerazione.models import Opportunita, PublicationState
@@ -136,27 +137,36 @@ def _save(record, reason: str) -> None:
     record.save()
 
 
-def record_submit(*, record, user) -> None:
-    """Operator: send a draft (or a record sent back) to the CMM for review."""
+def _with_note(reason: str, note: str) -> str:
+    note = (note or "").strip()
+    return f"{reason}: {note}"[:100] if note else reason
+
+
+def record_submit(*, record, user, link: str = "") -> None:
+    """Operator: send a draft (or a record sent back) to the CMM for review; the reviewers
+    are told by e-mail."""
     if not can_change(user, record):
         raise PermissionDenied(NOT_ALLOWED)
     _require_state(record, PublicationState.BOZZA, PublicationState.RINVIATO)
     record.publication_state = PublicationState.IN_REVISIONE
     _save(record, "Inviato in revisione")
+    notify_submitted(record=record, by=user, link=link)
 
 
-def record_publish(*, record, user) -> None:
-    """Reviewer: publish a record under review; it reaches every public endpoint."""
+def record_publish(*, record, user, note: str = "", link: str = "") -> None:
+    """Reviewer: publish a record under review; it reaches every public endpoint. The note,
+    if any, is kept in the history and sent to the operator."""
     if not can_review(user):
         raise PermissionDenied(NOT_ALLOWED)
     _require_state(record, PublicationState.IN_REVISIONE)
     record.publication_state = PublicationState.PUBBLICATO
     record.review_comment = ""
-    _save(record, "Pubblicato")
+    _save(record, _with_note("Pubblicato", note))
+    notify_published(record=record, link=link, note=(note or "").strip())
 
 
-def record_send_back(*, record, user, comment: str) -> None:
-    """Reviewer: return a record under review to its Comune with a comment."""
+def record_send_back(*, record, user, comment: str, link: str = "") -> None:
+    """Reviewer: return a record under review to its Comune with a comment (e-mailed)."""
     if not can_review(user):
         raise PermissionDenied(NOT_ALLOWED)
     _require_state(record, PublicationState.IN_REVISIONE)
@@ -166,9 +176,12 @@ def record_send_back(*, record, user, comment: str) -> None:
     record.publication_state = PublicationState.RINVIATO
     record.review_comment = comment
     _save(record, "Rinviato al Comune")
+    notify_sent_back(record=record, link=link)
 
 
-def record_withdraw(*, record, user, on: datetime.date | None = None) -> None:
+def record_withdraw(
+    *, record, user, on: datetime.date | None = None, note: str = "", link: str = ""
+) -> None:
     """Reviewer: withdraw a record; it leaves the public map and stays in the history."""
     if not can_review(user):
         raise PermissionDenied(NOT_ALLOWED)
@@ -177,7 +190,7 @@ def record_withdraw(*, record, user, on: datetime.date | None = None) -> None:
             WRONG_STATE.format(record=record, state=_("ritirato")), field="withdrawn_on"
         )
     record.withdrawn_on = on or timezone.localdate()
-    _save(record, "Ritirato")
+    _save(record, _with_note("Ritirato", note))
 
 
 def record_restore(*, record, user, history_id: int):

@@ -10,29 +10,43 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from contributi import jobs, services
-from contributi.forms import SendBackForm, UploadForm, edit_form_for
+from contributi.forms import DeskFilterForm, UploadForm, edit_form_for
 from contributi.importers import check_size
 from contributi.importers.mapping import target
 from contributi.models import UploadJob
 from contributi.permissions import can_change, can_contribute, can_review, editable_records
-from contributi.selectors import comuni_boundaries, records_for, report_preview, review_queue
+from contributi.selectors import comuni_boundaries, records_search, report_preview, review_queue
 from contributi.templates_files import CONTENT_TYPES, template_file
 from remix.errors import UserInputError
-from rigenerazione.models import Intervento, Opportunita
+from rigenerazione.models import Intervento, Opportunita, PublicationState
 
 MODELS = {"interventi": Intervento, "opportunita": Opportunita}
 
 
 class LoginView(auth_views.LoginView):
+    """Log in; without a ``next``, an operator lands on their records and a reviewer on the
+    review queue (the records waiting for them)."""
+
     template_name = "contributi/login.html"
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        user = self.request.user
+        if can_review(user):
+            return f"{reverse('contributi:dashboard')}?stato={PublicationState.IN_REVISIONE}"
+        if can_contribute(user):
+            return reverse("contributi:dashboard")
+        return super().get_default_redirect_url()
 
 
 class LogoutView(auth_views.LogoutView):
@@ -51,15 +65,41 @@ def _record(request, target_key: str, pk: int):
     return get_object_or_404(editable_records(request.user, model.objects.all()), pk=pk)
 
 
+DESK_PAGE_SIZE = 50
+
+
 @login_required
 def dashboard(request):
-    """The records the user may edit, with their review state, and the reviewer's queue."""
+    """The desk: the records the user may edit, searched, filtered and paged (50 a page per
+    layer), and the reviewer's queue. Sections with nothing to show are left out."""
     _contributor(request)
+    form = DeskFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    found = records_search(
+        request.user,
+        q=filters.get("q", ""),
+        state=filters.get("stato", ""),
+        comune=filters.get("comune"),
+        layer=filters.get("livello", ""),
+        since=filters.get("dal"),
+        author=filters.get("autore"),
+    )
+    query = request.GET.copy()
+    pages = {}
+    for key, queryset in found.items():
+        page = Paginator(queryset, DESK_PAGE_SIZE).get_page(request.GET.get(f"pagina_{key}"))
+        if page.paginator.count:
+            query.pop(f"pagina_{key}", None)
+            pages[key] = {"page": page, "param": f"pagina_{key}", "query": query.urlencode()}
+    queue = None
+    if can_review(request.user) and not filters:
+        queue = {key: list(items) for key, items in review_queue().items() if items.exists()}
     context = {
-        "records": records_for(request.user),
-        "queue": review_queue() if can_review(request.user) else None,
+        "form": form,
+        "filtered": bool(filters) and any(filters.values()),
+        "pages": pages,
+        "queue": queue,
         "is_reviewer": can_review(request.user),
-        "send_back_form": SendBackForm(),
     }
     return render(request, "contributi/dashboard.html", context)
 
@@ -195,40 +235,82 @@ def template_download(request, target_key: str, fmt: str):
 
 
 ACTIONS = {"invia": "submit", "pubblica": "publish", "rinvia": "send_back", "ritira": "withdraw"}
+# The actions a reviewer cannot take back from the desk: each asks first, on a page of its own.
+CONFIRMED = {"pubblica", "rinvia", "ritira"}
+ACTION_DONE = {
+    "invia": _lazy(
+        "«%(record)s» è stato inviato in revisione: i revisori della CMM sono stati avvisati."
+    ),
+    "pubblica": _lazy("«%(record)s» è pubblicato: ora è sulla mappa e nei dati aperti."),
+    "rinvia": _lazy("«%(record)s» è stato rinviato al Comune con la tua nota."),
+    "ritira": _lazy(
+        "«%(record)s» è stato ritirato: non è più sulla mappa pubblica e resta nello storico."
+    ),
+}
+ACTION_QUESTION = {
+    "pubblica": _lazy(
+        "Pubblicare «%(record)s»? Sarà visibile a tutti sulla mappa e nei dati aperti."
+    ),
+    "rinvia": _lazy("Rinviare «%(record)s» al Comune? Scrivi che cosa va corretto."),
+    "ritira": _lazy("Ritirare «%(record)s»? Lascerà la mappa pubblica; resterà nello storico."),
+}
 
 
-def action_apply(*, record, user, action: str, read_comment: Callable[[], str]) -> None:
+def action_apply(
+    *, record, user, action: str, read_comment: Callable[[], str], link: str = ""
+) -> None:
     """Run the workflow service named by the URL's ``action`` (404 when there is none).
 
-    Shared by the page and the REST API. ``read_comment`` is called for ``rinvia`` only: the
-    other actions never read the request body (the API would refuse an unparsable one).
+    Shared by the page and the REST API. ``read_comment`` is called for ``rinvia``,
+    ``pubblica`` and ``ritira`` (the note); ``invia`` never reads the request body (the API
+    would refuse an unparsable one). ``link`` is the record's page, for the e-mails.
     """
     name = ACTIONS.get(action)
     if name is None:
         raise Http404
-    kwargs = {"record": record, "user": user}
+    kwargs = {"record": record, "user": user, "link": link}
     if name == "send_back":
         kwargs["comment"] = read_comment()
+    elif name in ("publish", "withdraw") and can_review(user):
+        # Read only for a reviewer: anyone else gets the service's 403, not a body error.
+        kwargs["note"] = read_comment()
     getattr(services, f"record_{name}")(**kwargs)
 
 
 @login_required
-@require_POST
 def record_action(request, target_key: str, pk: int, action: str):
-    """Submit, publish, send back or withdraw one record."""
+    """Submit, publish, send back or withdraw one record; the irreversible ones are asked
+    first (GET shows the question and the note, POST acts)."""
     _contributor(request)
     record = _record(request, target_key, pk)
+    if action not in ACTIONS:
+        raise Http404
+    if request.method != "POST":
+        if action not in CONFIRMED:
+            return redirect("contributi:dashboard")
+        context = {
+            "record": record,
+            "target_key": target_key,
+            "action": action,
+            "question": ACTION_QUESTION[action] % {"record": record},
+            "note_required": action == "rinvia",
+        }
+        return render(request, "contributi/action_confirm.html", context)
+    link = request.build_absolute_uri(reverse("contributi:edit", args=[target_key, pk]))
     try:
         action_apply(
             record=record,
             user=request.user,
             action=action,
             read_comment=lambda: request.POST.get("review_comment", ""),
+            link=link,
         )
     except UserInputError as exc:
         messages.error(request, exc.message)
+        if action in CONFIRMED:
+            return redirect("contributi:action", target_key=target_key, pk=pk, action=action)
     else:
-        messages.success(request, _("«%(record)s»: fatto.") % {"record": record})
+        messages.success(request, ACTION_DONE[action] % {"record": record})
     return redirect("contributi:dashboard")
 
 

@@ -51,6 +51,7 @@ def test_operator_uploads_and_reviewer_publishes(
     page.click("#commit-form button")
     page.wait_for_selector("table.records")
     assert "2 record salvati come bozza" in page.inner_text(".messages")
+    assert page.url.endswith("/contributi/")
     assert page.locator("text=Bozza").count() >= 2
     record = Intervento.objects.get(title="Riqualificazione piazza 1")
     assert record.soggetto_attuatore == xss
@@ -62,9 +63,15 @@ def test_operator_uploads_and_reviewer_publishes(
     page.click("button:has-text('Esci')")
     page.wait_for_load_state()
     log_in(page, live_server.url, reviewer.username)
-    page.goto(live_server.url + "/contributi/")
-    page.click(f".queue [data-record='interventi-{record.pk}'] button:has-text('Pubblica')")
-    page.wait_for_load_state()
+    # The reviewer lands on the review queue; publishing asks first, then says what happened.
+    assert page.url.endswith("/contributi/?stato=in_revisione")
+    page.click(f"#list-interventi [data-record='interventi-{record.pk}'] a:has-text('Pubblica')")
+    page.wait_for_selector("#action-form")
+    screenshot(page, "contributi-confirm-publish")
+    page.fill("#id_review_comment", "Verificato con il Comune.")
+    page.click("#action-form button[type=submit]")
+    page.wait_for_selector(".messages")
+    assert "è pubblicato: ora è sulla mappa" in page.inner_text(".messages")
     screenshot(page, "contributi-dashboard-reviewer")
     record.refresh_from_db()
     assert record.publication_state == PublicationState.PUBBLICATO
