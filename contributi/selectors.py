@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.contrib.gis.geos import GEOSGeometry
 from django.db.models import Q, QuerySet
+from django.utils import formats
+from django.utils.translation import gettext as _
 
 from contributi.permissions import editable_records, is_reviewer, operator_comuni_ids
 from layers.models import Comune
@@ -17,6 +20,7 @@ __all__ = [
     "review_queue",
     "comuni_boundaries",
     "report_preview",
+    "history_rows",
 ]
 
 # Comune boundaries drawn for context only: ~10 m of precision is plenty (GeoJSON digits).
@@ -144,3 +148,51 @@ def report_preview(report: dict) -> dict:
         ],
         "istat_codes": sorted({c for f in features for c in f.get("comuni", [])}),
     }
+
+
+HISTORY_KINDS = {"+": "Creato", "~": "Modificato", "-": "Eliminato"}
+
+
+def _readable(field, value) -> str:
+    """A stored value as a person reads it: the choice's label, a name, a date, «sì/no»."""
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation:
+        target = field.related_model.objects.filter(pk=value).first()
+        return str(target) if target is not None else str(value)
+    if isinstance(value, bool):
+        return _("sì") if value else _("no")
+    if hasattr(value, "year"):
+        return formats.localize(value)
+    return str(value)
+
+
+def history_rows(record) -> list[dict]:
+    """The record's versions, newest first, each with its changes named by the fields'
+    verbose names and shown as readable values; a changed geometry comes as the GeoJSON of
+    before and after, for the side-by-side maps."""
+    versions = list(record.history.select_related("history_user").order_by("-history_date"))
+    rows = []
+    for version, previous in zip(versions, [*versions[1:], None], strict=True):
+        changes, geometry = [], None
+        delta = version.diff_against(previous).changes if previous is not None else []
+        for change in delta:
+            field = record._meta.get_field(change.field)
+            if isinstance(change.new, GEOSGeometry) or isinstance(change.old, GEOSGeometry):
+                geometry = {
+                    "before": json.loads(change.old.json) if change.old else None,
+                    "after": json.loads(change.new.json) if change.new else None,
+                }
+                continue
+            changes.append(
+                {
+                    "label": str(field.verbose_name),
+                    "old": _readable(field, change.old),
+                    "new": _readable(field, change.new),
+                }
+            )
+        kind = HISTORY_KINDS.get(version.history_type, version.history_type)
+        rows.append({"version": version, "kind": _(kind), "changes": changes, "geometry": geometry})
+    return rows

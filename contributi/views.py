@@ -25,7 +25,13 @@ from contributi.importers import check_size
 from contributi.importers.mapping import target
 from contributi.models import UploadJob
 from contributi.permissions import can_change, can_contribute, can_review, editable_records
-from contributi.selectors import comuni_boundaries, records_search, report_preview, review_queue
+from contributi.selectors import (
+    comuni_boundaries,
+    history_rows,
+    records_search,
+    report_preview,
+    review_queue,
+)
 from contributi.templates_files import CONTENT_TYPES, template_file
 from remix.errors import UserInputError
 from rigenerazione.models import Intervento, Opportunita, PublicationState
@@ -93,7 +99,8 @@ def dashboard(request):
             pages[key] = {"page": page, "param": f"pagina_{key}", "query": query.urlencode()}
     queue = None
     if can_review(request.user) and not filters:
-        queue = {key: list(items) for key, items in review_queue().items() if items.exists()}
+        waiting = {key: list(items) for key, items in review_queue().items()}
+        queue = {key: items for key, items in waiting.items() if items}
     context = {
         "form": form,
         "filtered": bool(filters) and any(filters.values()),
@@ -363,14 +370,18 @@ def record_history(request, target_key: str, pk: int):
         else:
             messages.success(request, _("Versione ripristinata."))
         return redirect("contributi:history", target_key=target_key, pk=pk)
-    versions = record.history.select_related("history_user").order_by("-history_date")
-    rows = []
-    for version in versions:
-        previous = version.prev_record
-        changes = version.diff_against(previous).changes if previous else []
-        rows.append({"version": version, "changes": changes})
+    rows = history_rows(record)
     return render(
         request,
         "contributi/history.html",
-        {"record": record, "rows": rows, "target_key": target_key},
+        {
+            "record": record,
+            "rows": rows,
+            "target_key": target_key,
+            "geometries": [
+                {"id": row["version"].history_id, **row["geometry"]}
+                for row in rows
+                if row["geometry"]
+            ],
+        },
     )

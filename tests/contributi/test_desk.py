@@ -173,3 +173,33 @@ def test_nobody_to_tell_sends_no_email(
         services.record_submit(record=draft_rho, user=operator_rho)  # no reviewer's address
     assert callbacks == []
     assert mail.outbox == []
+
+
+def test_history_shows_labels_and_readable_values(client, operator_rho, reviewer, draft_rho):
+    services.record_submit(record=draft_rho, user=operator_rho)
+    services.record_publish(record=draft_rho, user=reviewer)
+    client.force_login(reviewer)
+
+    page = client.get(f"/contributi/interventi/{draft_rho.pk}/storico/").content.decode()
+
+    assert "<strong>Stato di pubblicazione</strong>: «In revisione» → «Pubblicato»" in page
+    assert "publication_state" not in page and "Changed" not in page
+    assert "Modificato: Pubblicato" in page
+
+
+def test_history_draws_a_geometry_change_side_by_side(client, operator_rho, reviewer, draft_rho):
+    moved = (
+        '{"type": "MultiPolygon", "coordinates": [[[[9.046, 45.531], [9.049, 45.531],'
+        " [9.049, 45.533], [9.046, 45.533], [9.046, 45.531]]]]}"
+    )
+    services.record_update(record=draft_rho, user=operator_rho, values={}, geojson=moved)
+    client.force_login(reviewer)
+
+    response = client.get(f"/contributi/interventi/{draft_rho.pk}/storico/")
+
+    geometries = response.context["geometries"]
+    assert len(geometries) == 1
+    change = geometries[0]
+    assert change["after"]["coordinates"][0][0][0] == [9.046, 45.531]
+    assert change["before"]["type"] == "MultiPolygon"
+    assert 'class="geometry-compare"' in response.content.decode()
