@@ -2,7 +2,12 @@
 
 - ``POST upload/`` (multipart): ``file``, ``target`` (interventi|opportunita), optional
   ``srid``, ``encoding``, ``make_valid``, ``map_<field>`` and ``commit``; answers the
-  per-feature report, and with ``commit=true`` and no errors stores drafts (201).
+  per-feature report, and with ``commit=true`` and no errors stores drafts (201). This
+  synchronous mode stays for small files and existing scripts; with ``background=true`` the
+  check runs as a job of the queue instead: 202, with the job's URL in ``Location``.
+- ``GET jobs/<id>/``: a job's progress (and its report once checked); ``POST
+  jobs/<id>/confirm/`` commits a clean report in the background, ``POST jobs/<id>/cancel/``
+  stops the job (a commit stopped half-way stores nothing).
 - ``PATCH <target>/<id>/``: change title, description, stato and/or ``geometry`` (GeoJSON).
 - ``POST <target>/<id>/<action>/``: ``invia``, ``pubblica``, ``rinvia`` (``review_comment``,
   required), ``ritira``; ``pubblica`` and ``ritira`` take an optional ``review_comment`` note
@@ -25,13 +30,14 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from contributi import services
+from contributi import jobs, services
 from contributi.importers import check_size, upload_report
 from contributi.importers.mapping import TARGETS, target
+from contributi.models import UploadJob
 from contributi.permissions import CanChangeRecord, IsContributor, editable_records
 from contributi.views import MODELS, action_apply
 
-__all__ = ["UploadApi", "RecordApi", "RecordActionApi"]
+__all__ = ["UploadApi", "UploadJobApi", "RecordApi", "RecordActionApi"]
 
 
 class UploadInput(serializers.Serializer):
@@ -41,6 +47,7 @@ class UploadInput(serializers.Serializer):
     encoding = serializers.CharField(required=False, allow_blank=True)
     make_valid = serializers.BooleanField(required=False, default=False)
     commit = serializers.BooleanField(required=False, default=False)
+    background = serializers.BooleanField(required=False, default=False)
 
 
 class UploadApi(APIView):
@@ -64,15 +71,27 @@ class UploadApi(APIView):
             for f in spec.fields
             if f"map_{f.name}" in request.data
         }
+        options = {
+            "stated_srid": values.get("srid"),
+            "stated_encoding": values.get("encoding") or None,
+            "mapping": mapping,
+            "make_valid": values["make_valid"],
+        }
+        if values["background"]:
+            job = jobs.upload_job_start(
+                user=request.user,
+                filename=upload.name,
+                data=upload.read(),
+                target_key=spec.key,
+                options=options,
+            )
+            return _job_response(request, job, status.HTTP_202_ACCEPTED)
         report = upload_report(
             filename=upload.name,
             data=upload.read(),
             target_key=spec.key,
             user=request.user,
-            stated_srid=values.get("srid"),
-            stated_encoding=values.get("encoding") or None,
-            mapping=mapping,
-            make_valid=values["make_valid"],
+            **options,
         )
         body = report.as_dict()
         if not values["commit"]:
@@ -82,6 +101,41 @@ class UploadApi(APIView):
         created = services.upload_commit(report=report, user=request.user)
         body["created"] = [record.pk for record in created]
         return Response(body, status=status.HTTP_201_CREATED)
+
+
+def _job_response(request, job, code: int = status.HTTP_200_OK) -> Response:
+    body = jobs.upload_job_status(job)
+    body["url"] = request.build_absolute_uri(reverse("contributi:api-job", args=[job.pk]))
+    body["page"] = request.build_absolute_uri(reverse("contributi:upload-job", args=[job.pk]))
+    if job.report is not None:
+        body["report"] = job.report
+    return Response(body, status=code, headers={"Location": body["url"]})
+
+
+class UploadJobApi(APIView):
+    """An upload job's status (GET); POST ``confirm`` to commit a clean report, ``cancel``
+    to stop it."""
+
+    permission_classes = [IsContributor]
+    parser_classes = [JSONParser, FormParser]
+
+    def _job(self, request, job_id):
+        return get_object_or_404(UploadJob.objects.defer("data"), pk=job_id, user=request.user)
+
+    @extend_schema(responses=OpenApiTypes.OBJECT, summary="Stato di un caricamento in corso")
+    def get(self, request, job_id):
+        return _job_response(request, self._job(request, job_id))
+
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT, summary="confirm | cancel")
+    def post(self, request, job_id, action: str = ""):
+        job = self._job(request, job_id)
+        if action == "confirm":
+            job = jobs.upload_job_confirm(job=job, user=request.user)
+        elif action == "cancel":
+            job = jobs.upload_job_cancel(job=job, user=request.user)
+        else:
+            raise Http404
+        return _job_response(request, job, status.HTTP_202_ACCEPTED)
 
 
 class RecordInput(serializers.Serializer):

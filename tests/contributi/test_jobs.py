@@ -91,20 +91,20 @@ def test_commit_job_stores_every_feature_as_a_draft(worker, operator_rho):
 
 
 def test_progress_is_seen_while_the_commit_runs(worker, operator_rho):
-    job = checked_and_confirmed(operator_rho, 300)
+    job = checked_and_confirmed(operator_rho, 150)
 
     midway = wait_for(
-        lambda: (j := fresh(job)).status == Status.RUNNING and 0 < j.stored < 300 and j,
+        lambda: (j := fresh(job)).status == Status.RUNNING and 0 < j.stored < 150 and j,
         what="a commit half-way",
     )
 
-    assert (midway.total, midway.read, midway.checked) == (300, 300, 300)
+    assert (midway.total, midway.read, midway.checked) == (150, 150, 150)
     assert Intervento.objects.count() == 0  # not visible before the one transaction commits
-    assert wait_for(lambda: finished(job)).stored == 300
+    assert wait_for(lambda: finished(job)).stored == 150
 
 
 def test_cancel_during_the_commit_stores_nothing(worker, operator_rho):
-    job = checked_and_confirmed(operator_rho, 300)
+    job = checked_and_confirmed(operator_rho, 150)
     wait_for(lambda: fresh(job).stored > 0, what="the first stored record")
 
     jobs.upload_job_cancel(job=fresh(job), user=operator_rho)
@@ -126,7 +126,7 @@ def test_cancel_of_a_queued_job_means_it_never_runs(transactional_db, operator_r
 
 
 def test_worker_killed_mid_commit_stores_nothing_then_the_retry_stores_once(worker, operator_rho):
-    job = checked_and_confirmed(operator_rho, 300)
+    job = checked_and_confirmed(operator_rho, 150)
     wait_for(lambda: fresh(job).stored > 0, what="the first stored record")
 
     worker.kill()
@@ -141,9 +141,9 @@ def test_worker_killed_mid_commit_stores_nothing_then_the_retry_stores_once(work
         done = wait_for(lambda: finished(job), what="the retried commit")
     finally:
         restarted.stop()
-    assert (done.status, done.stored) == (Status.DONE, 300)
-    assert Intervento.objects.count() == 300
-    assert Intervento.objects.values("cup").distinct().count() == 300
+    assert (done.status, done.stored) == (Status.DONE, 150)
+    assert Intervento.objects.count() == 150
+    assert Intervento.objects.values("cup").distinct().count() == 150
 
 
 def test_commit_refused_at_write_time_stores_nothing(worker, operator_rho, rho):
@@ -171,3 +171,50 @@ def test_a_job_cannot_be_cancelled_by_another_user(transactional_db, operator_rh
     with pytest.raises(PermissionDenied):
         jobs.upload_job_cancel(job=job, user=operator_milano)
     assert fresh(job).status == Status.QUEUED
+
+
+def test_api_upload_in_the_background_then_confirm(client, worker, operator_rho):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(operator_rho)
+    response = client.post(
+        "/api/contributi/upload/",
+        {
+            "file": SimpleUploadedFile("piazze.geojson", geojson_bytes(rows_in_rho(2))),
+            "target": "interventi",
+            "background": "true",
+        },
+    )
+    assert response.status_code == 202
+    url = response["Location"]
+    assert url.endswith(f"/api/contributi/jobs/{response.json()['id']}/")
+
+    checked = wait_for(lambda: (b := client.get(url).json())["finished"] and b)
+    assert (checked["status"], checked["report"]["ok"], checked["checked"]) == ("done", True, 2)
+    assert client.post(url + "confirm/").status_code == 202
+    done = wait_for(lambda: (b := client.get(url).json())["finished"] and b)
+
+    assert (done["phase"], done["status"], done["stored"]) == ("commit", "done", 2)
+    assert sorted(done["created"]) == sorted(Intervento.objects.values_list("pk", flat=True))
+
+
+def test_job_page_survives_a_reload_and_polls_json(client, worker, operator_rho):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(operator_rho)
+    response = client.post(
+        "/contributi/carica/",
+        {
+            "target": "interventi",
+            "file": SimpleUploadedFile("a.geojson", geojson_bytes(rows_in_rho(2))),
+        },
+    )
+    job = UploadJob.objects.get()
+    assert response.url == f"/contributi/carica/{job.pk}/"
+    status_url = f"/contributi/carica/{job.pk}/stato/"
+    assert f'data-status-url="{status_url}"' in client.get(response.url).content.decode()
+
+    wait_for(lambda: client.get(status_url).json()["finished"])
+    page = client.get(response.url).content.decode()  # a reload shows the report
+
+    assert 'id="report-table"' in page and 'id="commit-form"' in page
