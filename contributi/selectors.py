@@ -9,6 +9,7 @@ from django.contrib.gis.geos import GEOSGeometry
 from django.db.models import Q, QuerySet
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from contributi.permissions import editable_records, is_reviewer, operator_comuni_ids
 from layers.models import Comune
@@ -150,7 +151,11 @@ def report_preview(report: dict) -> dict:
     }
 
 
-HISTORY_KINDS = {"+": "Creato", "~": "Modificato", "-": "Eliminato"}
+HISTORY_KINDS = {
+    "+": gettext_noop("Creato"),
+    "~": gettext_noop("Modificato"),
+    "-": gettext_noop("Eliminato"),
+}
 
 
 def _readable(field, value) -> str:

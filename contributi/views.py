@@ -15,8 +15,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from contributi import jobs, services
@@ -245,21 +244,23 @@ ACTIONS = {"invia": "submit", "pubblica": "publish", "rinvia": "send_back", "rit
 # The actions a reviewer cannot take back from the desk: each asks first, on a page of its own.
 CONFIRMED = {"pubblica", "rinvia", "ritira"}
 ACTION_DONE = {
-    "invia": _lazy(
+    "invia": gettext_lazy(
         "«%(record)s» è stato inviato in revisione: i revisori della CMM sono stati avvisati."
     ),
-    "pubblica": _lazy("«%(record)s» è pubblicato: ora è sulla mappa e nei dati aperti."),
-    "rinvia": _lazy("«%(record)s» è stato rinviato al Comune con la tua nota."),
-    "ritira": _lazy(
+    "pubblica": gettext_lazy("«%(record)s» è pubblicato: ora è sulla mappa e nei dati aperti."),
+    "rinvia": gettext_lazy("«%(record)s» è stato rinviato al Comune con la tua nota."),
+    "ritira": gettext_lazy(
         "«%(record)s» è stato ritirato: non è più sulla mappa pubblica e resta nello storico."
     ),
 }
 ACTION_QUESTION = {
-    "pubblica": _lazy(
+    "pubblica": gettext_lazy(
         "Pubblicare «%(record)s»? Sarà visibile a tutti sulla mappa e nei dati aperti."
     ),
-    "rinvia": _lazy("Rinviare «%(record)s» al Comune? Scrivi che cosa va corretto."),
-    "ritira": _lazy("Ritirare «%(record)s»? Lascerà la mappa pubblica; resterà nello storico."),
+    "rinvia": gettext_lazy("Rinviare «%(record)s» al Comune? Scrivi che cosa va corretto."),
+    "ritira": gettext_lazy(
+        "Ritirare «%(record)s»? Lascerà la mappa pubblica; resterà nello storico."
+    ),
 }
 
 
