@@ -20,7 +20,7 @@ from contributi.permissions import (
     record_comuni_ids,
 )
 from contributi.services import NOT_ALLOWED, record_mark_edited
-from layers.models import Comune
+from territorio.models import Comune
 
 __all__ = ["ComuneScopedAdminMixin"]
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
 
-from layers.models import Comune
+from territorio.models import Comune
 
 __all__ = ["OperatoreComunale", "UploadJob"]
 

@@ -18,8 +18,8 @@ from collections.abc import Iterable
 from django.db.models import Model, QuerySet
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from layers.models import Comune
 from rigenerazione.models import Intervento, Opportunita, PublicationState
+from territorio.models import Comune
 
 __all__ = [
     "REVIEW_PERMISSION",

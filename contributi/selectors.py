@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from contributi.permissions import editable_records, is_reviewer, operator_comuni_ids
-from layers.models import Comune
+from territorio.models import Comune
 from rigenerazione.models import Intervento, Opportunita, PublicationState
 
 __all__ = [

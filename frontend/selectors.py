@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from layers.models import Comune, ZonaOmogenea
 from rigenerazione.models import (
     AmbitoRicaduta,
     FonteFinanziamento,
@@ -16,6 +15,7 @@ from rigenerazione.models import (
     StatoOpportunita,
     TipoOpportunita,
 )
+from territorio.models import Comune, ZonaOmogenea
 
 __all__ = [
     "intervento_published_get",

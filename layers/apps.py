@@ -1,4 +1,4 @@
-"""App config for the territorial base and the publishing engine."""
+"""App config of the publishing engine (the territorial base is the ``territorio`` app)."""
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
@@ -14,11 +14,9 @@ def _install_version_triggers(sender, using: str = "default", **kwargs) -> None:
 
 class LayersConfig(AppConfig):
     name = "layers"
-    verbose_name = _("Territorio e pubblicazione")
+    verbose_name = _("Pubblicazione")
 
     def ready(self) -> None:
-        from layers import signals  # noqa: F401  (connects the receivers)
-
         # Every installed app's ``layers.py`` declares its published layers, like admin.py.
         autodiscover_modules("layers")
         post_migrate.connect(_install_version_triggers, sender=self)

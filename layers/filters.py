@@ -1,6 +1,7 @@
-"""Filters of the territorial layers, with the shared parameter names (``comune``, ``zona``, ``q``).
+"""Generic filters any layer's FilterSet may use (lists of codes, free text).
 
-``bbox`` is applied by the publishing engine itself (:mod:`layers.params`) for every layer.
+``bbox`` is applied by the publishing engine itself (:mod:`layers.params`) for every layer;
+the filters of the territorial base (``comune``, ``zona``) are in :mod:`territorio.filters`.
 """
 
 from __future__ import annotations
@@ -11,15 +12,7 @@ from functools import reduce
 import django_filters
 from django.db.models import Q, QuerySet
 
-from layers.models import Comune, ZonaOmogenea
-
-__all__ = [
-    "ComuneFilter",
-    "ZonaOmogeneaFilter",
-    "CharInFilter",
-    "TextSearchFilter",
-    "InComuneFilterSet",
-]
+__all__ = ["CharInFilter", "TextSearchFilter"]
 
 
 class CharInFilter(django_filters.BaseInFilter, django_filters.CharFilter):
@@ -38,34 +31,3 @@ class TextSearchFilter(django_filters.CharFilter):
         if not text:
             return qs
         return qs.filter(reduce(operator.or_, (Q(**{lookup: text}) for lookup in self.lookups)))
-
-
-class InComuneFilterSet(django_filters.FilterSet):
-    """Base of the FilterSets of records that lie in one Comune (a ``comune`` foreign key):
-    ``comune`` (ISTAT codes) and ``zona`` (Zona omogenea slug)."""
-
-    comune = CharInFilter(field_name="comune__istat_code", lookup_expr="in")
-    zona = django_filters.CharFilter(field_name="comune__zona_omogenea__slug")
-
-
-class ComuneFilter(django_filters.FilterSet):
-    """Comuni by ISTAT code, Zona omogenea slug or name."""
-
-    comune = CharInFilter(field_name="istat_code", lookup_expr="in")
-    zona = django_filters.CharFilter(field_name="zona_omogenea__slug")
-    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
-
-    class Meta:
-        model = Comune
-        fields = ["comune", "zona", "q"]
-
-
-class ZonaOmogeneaFilter(django_filters.FilterSet):
-    """Zone omogenee by slug or name."""
-
-    zona = django_filters.CharFilter(field_name="slug")
-    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
-
-    class Meta:
-        model = ZonaOmogenea
-        fields = ["zona", "q"]

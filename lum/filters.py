@@ -8,8 +8,9 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 
-from layers.filters import CharInFilter, InComuneFilterSet
+from layers.filters import CharInFilter
 from lum.models import Lum, Servizio
+from territorio.filters import InComuneFilterSet
 
 __all__ = ["LumFilter", "ServizioFilter"]
 

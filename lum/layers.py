@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from layers.models import Comune
 from layers.registry import Field, Layer, register
 from lum.filters import LumFilter, ServizioFilter
 from lum.models import Lum, Servizio
 from lum.services import METRO_SOURCE, RAIL_SOURCE
+from territorio.models import Comune
 
 __all__ = ["LumLayer", "ServiziLayer"]
 

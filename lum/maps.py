@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
-from layers.models import Comune
 from layers.srid import METRIC_SRID
 from lum.models import Lum, Servizio
 from lum.queries import CATCHMENT_QUAD_SEGS, COMUNALE, PUB, published_where
 from rigenerazione.models import Intervento, Opportunita
+from territorio.models import Comune
 
 __all__ = ["SheetMap", "lum_sheet_map", "comune_sheet_map"]
 

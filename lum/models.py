@@ -19,9 +19,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from layers.models import Comune
 from layers.srid import STORAGE_SRID
 from rigenerazione.models import Publishable
+from territorio.models import Comune
 
 __all__ = [
     "ERROR_OUTSIDE_CMM",
@@ -136,7 +136,7 @@ class Lum(Publishable):
 
     def clean(self) -> None:
         """Find the Comune from the point; a LUM is never in the Comune di Milano."""
-        from layers.services import MILANO_ISTAT_CODE
+        from territorio.services import MILANO_ISTAT_CODE
 
         if self.geom is None:
             return

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 
 from django.db import connection
 
-from layers.models import Comune
 from layers.srid import METRIC_SRID
 from lum.models import Lum, Servizio
 from rigenerazione.models import (
@@ -26,6 +25,7 @@ from rigenerazione.models import (
     Opportunita,
     PublicationState,
 )
+from territorio.models import Comune
 
 __all__ = [
     "CATCHMENT_QUAD_SEGS",

@@ -12,10 +12,10 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from layers.models import Comune, ZonaOmogenea
 from lum import queries
 from lum.models import SIZE_ATTRIBUTES, CategoriaServizio, Lum
 from rigenerazione.models import FonteFinanziamento, StatoIntervento, TipoOpportunita
+from territorio.models import Comune, ZonaOmogenea
 
 __all__ = [
     "published_lums",

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from django.contrib.gis.geos import GEOSGeometry, Point
 from django.db import transaction
 
-from layers.models import Comune, RuoloPTM
 from layers.records import record_is_unchanged
 from layers.srid import STORAGE_SRID
 from lum.models import CategoriaServizio, Lum, Servizio
 from lum.sql import comune_random_points, point_offset, points_comune, square_around
 from rigenerazione.models import PublicationState
+from territorio.models import Comune, RuoloPTM
 
 __all__ = ["SAMPLE_SEED", "SAMPLE_SOURCE", "SampleReport", "servizi_sample_load"]
 

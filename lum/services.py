@@ -23,14 +23,14 @@ from pathlib import Path
 from django.contrib.gis.geos import GEOSGeometry, Point
 from django.db import transaction
 
-from layers.models import Comune
 from layers.records import record_is_unchanged
-from layers.services import MILANO_ISTAT_CODE
 from layers.srid import STORAGE_SRID
 from lum.models import Lum, ModoTrasporto, RangoLum, StatoLum
 from lum.sql import points_cluster, points_comune
 from remix.errors import UserInputError
 from rigenerazione.models import PublicationState
+from territorio.models import Comune
+from territorio.services import MILANO_ISTAT_CODE
 
 __all__ = [
     "RAIL_FILE",

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from django.db import connection
 
-from layers.models import Comune
 from layers.srid import METRIC_SRID, STORAGE_SRID
+from territorio.models import Comune
 
 __all__ = [
     "points_cluster",

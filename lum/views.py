@@ -15,12 +15,12 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from layers.models import Comune
 from lum.maps import STYLES, comune_sheet_map, lum_sheet_map
 from lum.pdf import html_to_pdf
 from lum.queries import lums_summary
 from lum.reports import comune_report, lum_report, published_lums
 from lum.samples import SAMPLE_SOURCE
+from territorio.models import Comune
 
 __all__ = [
     "lum_index",

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     # The job queue of long uploads (checks and commits), kept in PostgreSQL itself.
     "procrastinate.contrib.django",
     "layers",
+    "territorio",
     "rigenerazione",
     "lum",
     "contributi",

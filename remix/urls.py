@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 urlpatterns = [
     path("api/analisi/", include("lum.api_urls")),
+    path("api/", include("territorio.urls")),
     path("api/", include("layers.urls")),
     path("api/", include("rigenerazione.urls")),
     path("ogc/", include("layers.ogc.urls")),

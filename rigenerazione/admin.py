@@ -19,7 +19,6 @@ from leaflet.admin import LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from contributi.admin_mixins import ComuneScopedAdminMixin
-from layers.models import ZonaOmogenea
 from rigenerazione.models import (
     STTM,
     AmbitoRicaduta,
@@ -30,6 +29,7 @@ from rigenerazione.models import (
 )
 from rigenerazione.services import intervento_comuni_refresh
 from rigenerazione.sql import main_comune_id_of_geometry
+from territorio.models import ZonaOmogenea
 
 __all__ = [
     "InterventoAdminForm",

@@ -13,7 +13,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_filters.rest_framework import BooleanFilter
 
-from layers.filters import CharInFilter, InComuneFilterSet, TextSearchFilter
+from layers.filters import CharInFilter, TextSearchFilter
 from rigenerazione.models import (
     AmbitoRicaduta,
     Finanziamento,
@@ -24,6 +24,7 @@ from rigenerazione.models import (
     StatoOpportunita,
     TipoOpportunita,
 )
+from territorio.filters import InComuneFilterSet
 
 __all__ = ["InterventoFilter", "OpportunitaFilter", "ChoiceInFilter"]
 

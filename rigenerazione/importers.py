@@ -33,7 +33,6 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from layers.models import Comune
 from layers.records import record_is_unchanged
 from remix.errors import UserInputError
 from rigenerazione.models import (
@@ -46,6 +45,7 @@ from rigenerazione.models import (
     StatoIntervento,
 )
 from rigenerazione.services import FinanziamentoInput, intervento_create, intervento_update
+from territorio.models import Comune
 
 __all__ = [
     "PNRR_FILE",

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from layers.models import Comune
 from layers.registry import Field, Layer, register
 from rigenerazione.filters import InterventoFilter, OpportunitaFilter
 from rigenerazione.models import Finanziamento, Intervento, Opportunita, TipoOpportunita
+from territorio.models import Comune
 
 PUBLISHED_LICENCE = "CC-BY-4.0"
 CMM_ATTRIBUTION = "Città metropolitana di Milano e Comuni (Remix)"

@@ -25,7 +25,6 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from layers.models import Comune
 from layers.srid import STORAGE_SRID
 from rigenerazione.rules import (
     ERROR_NO_COMUNE,
@@ -34,6 +33,7 @@ from rigenerazione.rules import (
     geometry_errors,
     record_label,
 )
+from territorio.models import Comune
 
 __all__ = [
     "PublicationState",

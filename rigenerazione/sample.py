@@ -29,7 +29,6 @@ from pyproj import Transformer
 from shapely import affinity
 from shapely.geometry import LineString, MultiLineString, MultiPoint, MultiPolygon, Point, box
 
-from layers.models import Comune
 from layers.records import record_is_unchanged
 from layers.srid import METRIC_SRID, STORAGE_SRID
 from remix.errors import UserInputError
@@ -43,6 +42,7 @@ from rigenerazione.services import (
     opportunita_create,
     opportunita_update,
 )
+from territorio.models import Comune
 
 __all__ = [
     "SEED",

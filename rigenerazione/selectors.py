@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, Sum
 
-from layers.models import Comune
 from rigenerazione.models import (
     Finanziamento,
     FonteFinanziamento,
@@ -23,6 +22,7 @@ from rigenerazione.models import (
     StatoIntervento,
     TipoOpportunita,
 )
+from territorio.models import Comune
 
 __all__ = [
     "GROUPS",

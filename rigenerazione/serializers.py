@@ -5,8 +5,8 @@ from __future__ import annotations
 from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from layers.models import Comune
 from rigenerazione.models import Finanziamento, Intervento, Opportunita
+from territorio.models import Comune
 
 __all__ = [
     "ComuneRefSerializer",

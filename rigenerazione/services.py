@@ -19,11 +19,11 @@ from django.contrib.gis.geos import GEOSGeometry
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from layers.models import Comune
 from layers.srid import STORAGE_SRID
 from rigenerazione.models import Finanziamento, Intervento, Opportunita
 from rigenerazione.rules import ERROR_NO_COMUNE, as_multi
 from rigenerazione.sql import comuni_ids_of_geometry
+from territorio.models import Comune
 
 __all__ = [
     "FinanziamentoInput",

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import connection
 
-from layers.models import Comune
 from layers.srid import METRIC_SRID
+from territorio.models import Comune
 
 __all__ = [
     "CMM_TOLERANCE_M",

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from layers.models import Comune
-from layers.services import territorio_load
+from territorio.models import Comune
+from territorio.services import territorio_load
 
 
 @pytest.fixture(scope="session")

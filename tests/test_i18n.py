@@ -16,7 +16,6 @@ from django.utils import translation
 from contributi.importers import messages as upload_messages
 from contributi.models import OperatoreComunale
 from contributi.services import NOT_ALLOWED, WRONG_STATE
-from layers.models import Comune, MembershipVerification, RuoloPTM, ZonaOmogenea
 from lum.models import ERROR_LUM_IN_MILANO, ERROR_UNKNOWN_ATTRIBUTE, Lum, ModoTrasporto
 from rigenerazione.models import (
     Intervento,
@@ -25,10 +24,11 @@ from rigenerazione.models import (
     StatoIntervento,
     cup_validator,
 )
+from territorio.models import Comune, MembershipVerification, RuoloPTM, ZonaOmogenea
 
 ROOT = Path(__file__).resolve().parent.parent
 PO_FILES = sorted(p for p in ROOT.glob("*/locale/*/LC_MESSAGES/django.po"))
-APPS_WITH_CATALOGUE = {"frontend", "layers", "rigenerazione", "lum", "contributi"}
+APPS_WITH_CATALOGUE = {"frontend", "layers", "territorio", "rigenerazione", "lum", "contributi"}
 # True homonyms: the same Italian word means two things, so the apps cannot agree. "Percorso" is
 # the breadcrumb of the portal and the "Path" column of the OpenAPI page; fixing it needs a
 # msgctxt (pgettext) in the sources. Until then layers (first in INSTALLED_APPS) wins.

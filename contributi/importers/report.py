@@ -21,11 +21,11 @@ from contributi.importers import messages as m
 from contributi.importers.mapping import FieldSpec, Target
 from contributi.importers.reader import Read
 from contributi.permissions import is_reviewer, operator_comuni_ids
-from layers.models import Comune
 from layers.srid import STORAGE_SRID
 from remix.errors import UserInputError
 from rigenerazione.models import CUP_REGEX, Intervento
 from rigenerazione.sql import comuni_ids_of_geometry, is_inside_cmm, main_comune_id_of_geometry
+from territorio.models import Comune
 
 __all__ = ["FeatureReport", "UploadReport", "build_report", "check_geometry", "check_place"]
 

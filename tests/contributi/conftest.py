@@ -17,8 +17,8 @@ from shapely.geometry import box
 
 from contributi.models import OperatoreComunale
 from contributi.roles import OPERATORI, REVISORI
-from layers.models import Comune
 from rigenerazione.models import Intervento, Opportunita, PublicationState
+from territorio.models import Comune
 
 RHO, MILANO = "015182", "015146"
 # Points well inside each Comune (PostGIS ST_PointOnSurface of their boundaries, rounded).

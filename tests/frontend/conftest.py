@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 from django.contrib.gis.geos import MultiPoint, MultiPolygon, Point, Polygon
 
-from layers.models import Comune
 from layers.srid import STORAGE_SRID
 from rigenerazione.models import (
     Finanziamento,
@@ -20,6 +19,7 @@ from rigenerazione.models import (
     StatoOpportunita,
     TipoOpportunita,
 )
+from territorio.models import Comune
 
 MILANO = "015146"
 RHO = "015182"

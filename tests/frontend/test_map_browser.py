@@ -10,9 +10,9 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from layers.models import Comune
 from layers.registry import registry
 from rigenerazione.models import FonteFinanziamento, StatoIntervento
+from territorio.models import Comune
 from tests.browser import app_errors, screenshot
 from tests.frontend.conftest import HOSTILE_TITLE, make_intervento, make_opportunita
 

@@ -93,8 +93,8 @@ def test_search_with_a_too_long_text_is_a_400(client, territorio):
 def test_a_layer_declaring_unknown_search_fields_fails_at_registration():
     from django.core.exceptions import ImproperlyConfigured
 
-    from layers.models import Comune
     from layers.registry import Layer, LayerRegistry
+    from territorio.models import Comune
 
     class BadLayer(Layer):
         id = "bad-search"

@@ -11,12 +11,13 @@ import pytest
 from django.core.cache import caches
 
 from layers.exports import BAD_GEOMETRY_OPTION
-from layers.models import Comune, DataVersion
+from layers.models import DataVersion
 from layers.ogc.negotiation import BAD_CRS, BAD_FORMAT
 from layers.params import BAD_BBOX, BAD_INT, UNKNOWN_LAYER
 from layers.registry import Field, Layer, registry
 from layers.srid import CRS84_URI
 from layers.tiles import BAD_TILE, MAX_ZOOM
+from territorio.models import Comune
 
 DOWNLOAD = "/api/layers/comuni/download.geojson"
 ITEMS = "/ogc/collections/comuni/items"

@@ -15,7 +15,7 @@ import pyogrio
 import pytest
 from django.contrib.gis.db.models.functions import PointOnSurface
 
-from layers.models import Comune
+from territorio.models import Comune
 
 BASE = "/api/layers/comuni/download"
 NORD_MILANO = {"zona": "nord-milano"}

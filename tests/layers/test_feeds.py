@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from layers.models import Comune
+from territorio.models import Comune
 
 MILANO = "015146"
 URL = "/api/layers/comuni/download.geojson"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from layers.filters import ComuneFilter
-from layers.models import Comune
 from layers.registry import Field, Layer, LayerRegistry, registry
+from territorio.filters import ComuneFilter
+from territorio.models import Comune
 
 
 def declare(**attrs) -> type[Layer]:
@@ -54,7 +54,7 @@ def test_a_misconfigured_layer_fails_loudly(attrs, message):
 
 
 def test_a_filterset_of_another_model_is_refused():
-    from layers.filters import ZonaOmogeneaFilter
+    from territorio.filters import ZonaOmogeneaFilter
 
     with pytest.raises(ImproperlyConfigured, match="filters ZonaOmogenea"):
         LayerRegistry().register(declare(filterset_class=ZonaOmogeneaFilter))

@@ -6,7 +6,7 @@ import mapbox_vector_tile
 import pytest
 from django.db import connection
 
-from layers.models import Comune
+from territorio.models import Comune
 
 MILANO = "015146"
 # Piazza del Duomo (9.19, 45.46) lies in tile 10/538/366; 10/0/0 is the Arctic Pacific.

@@ -17,12 +17,13 @@ from django.db import connection, transaction
 from django.db.models import F
 
 from bench.models import LoadParcel
-from layers.models import Comune, DataVersion, ZonaOmogenea
-from layers.services import territorio_load
+from layers.models import DataVersion
 from layers.versions import version_triggers_install
 from lum.models import Lum, Servizio
 from rigenerazione.models import Intervento
 from rigenerazione.sample import N_INTERVENTI, N_OPPORTUNITA
+from territorio.models import Comune, ZonaOmogenea
+from territorio.services import territorio_load
 
 COMUNE_TABLE = Comune._meta.db_table
 ZONA_TABLE = ZonaOmogenea._meta.db_table

@@ -27,7 +27,6 @@ from decimal import Decimal
 import pytest
 from django.contrib.gis.geos import MultiPolygon, Point, Polygon
 
-from layers.models import Comune, ZonaOmogenea
 from layers.srid import METRIC_SRID, STORAGE_SRID
 from lum.models import CategoriaServizio, Lum, ModoTrasporto, RangoLum, Servizio
 from rigenerazione.models import (
@@ -40,6 +39,7 @@ from rigenerazione.models import (
     StatoOpportunita,
     TipoOpportunita,
 )
+from territorio.models import Comune, ZonaOmogenea
 
 PX, PY = 600300.0, 5100000.0
 PUB = PublicationState.PUBBLICATO

@@ -7,8 +7,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from layers.models import Comune
 from lum.pdf import ERROR_OFFLINE, static_file
+from territorio.models import Comune
 
 
 def pdf_pages(content: bytes) -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from layers.models import Comune, ZonaOmogenea
 from layers.srid import METRIC_SRID
 from remix.errors import UserInputError
 from rigenerazione.models import Intervento, Opportunita
@@ -18,6 +17,7 @@ from rigenerazione.sample import (
     sample_load,
 )
 from rigenerazione.sql import CMM_TOLERANCE_M, outside_own_comune_ids
+from territorio.models import Comune, ZonaOmogenea
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import Count
 from leaflet.admin import LeafletGeoAdmin
 
-from layers.models import Comune, ZonaOmogenea
+from territorio.models import Comune, ZonaOmogenea
 
 
 @admin.register(ZonaOmogenea)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from layers.filters import ComuneFilter, ZonaOmogeneaFilter
-from layers.models import Comune, RuoloPTM, ZonaOmogenea
 from layers.registry import Field, Layer, register
+from territorio.filters import ComuneFilter, ZonaOmogeneaFilter
+from territorio.models import Comune, RuoloPTM, ZonaOmogenea
 
 ISTAT_ATTRIBUTION = "ISTAT, confini amministrativi (via openpolis); Città metropolitana di Milano"
 ISTAT_LICENCE = "CC-BY-4.0"

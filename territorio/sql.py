@@ -10,8 +10,8 @@ from collections.abc import Iterable
 
 from django.db import connection
 
-from layers.models import Comune, ZonaOmogenea
 from layers.srid import METRIC_SRID
+from territorio.models import Comune, ZonaOmogenea
 
 __all__ = ["comune_areas_refresh", "zona_boundaries_refresh", "comuni_topology_report"]
 

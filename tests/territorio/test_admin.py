@@ -6,12 +6,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from layers.models import Comune
+from territorio.models import Comune
 
 
 def test_comune_change_page_shows_a_leaflet_map_widget(admin_client, territorio):
     milano = Comune.objects.get(istat_code="015146")
-    response = admin_client.get(f"/admin/layers/comune/{milano.pk}/change/")
+    response = admin_client.get(f"/admin/territorio/comune/{milano.pk}/change/")
     assert response.status_code == 200
     content = response.content.decode()
     assert "leaflet" in content.lower()
@@ -19,13 +19,13 @@ def test_comune_change_page_shows_a_leaflet_map_widget(admin_client, territorio)
 
 
 def test_zona_list_counts_comuni(admin_client, territorio):
-    response = admin_client.get("/admin/layers/zonaomogenea/")
+    response = admin_client.get("/admin/territorio/zonaomogenea/")
     assert response.status_code == 200
     assert "Adda Martesana" in response.content.decode()
 
 
 def test_anonymous_cannot_open_the_admin(client):
-    response = client.get("/admin/layers/comune/")
+    response = client.get("/admin/territorio/comune/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rest_framework import generics
 
-from layers.selectors import comuni_list, zone_list
-from layers.serializers import ComuneSerializer, ZonaOmogeneaSerializer
+from territorio.selectors import comuni_list, zone_list
+from territorio.serializers import ComuneSerializer, ZonaOmogeneaSerializer
 
 __all__ = ["ComuneListApi", "ComuneDetailApi", "ZonaOmogeneaListApi"]
 

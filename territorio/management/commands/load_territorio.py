@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from layers.management.loader import DataDirCommand, LoadReport
-from layers.services import territorio_load
+from territorio.services import territorio_load
 
 
 class Command(DataDirCommand):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from layers.models import Comune
-from layers.services import comune_derived_refresh
-from layers.sql import zona_boundaries_refresh
+from territorio.models import Comune
+from territorio.services import comune_derived_refresh
+from territorio.sql import zona_boundaries_refresh
 
 
 @receiver(pre_save, sender=Comune)

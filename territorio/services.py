@@ -17,11 +17,11 @@ from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 from django.db import transaction
 from django.utils.text import slugify
 
-from layers.models import Comune, MembershipVerification, RuoloPTM, ZonaOmogenea
 from layers.records import record_is_unchanged
-from layers.sql import comune_areas_refresh, zona_boundaries_refresh
 from layers.srid import STORAGE_SRID
 from remix.errors import UserInputError
+from territorio.models import Comune, MembershipVerification, RuoloPTM, ZonaOmogenea
+from territorio.sql import comune_areas_refresh, zona_boundaries_refresh
 
 __all__ = [
     "COMUNI_FILE",

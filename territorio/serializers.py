@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from layers.models import Comune, ZonaOmogenea
+from territorio.models import Comune, ZonaOmogenea
 
 __all__ = ["ComuneSerializer", "ZonaOmogeneaSerializer"]
 

@@ -8,10 +8,10 @@ import shutil
 import pytest
 from django.urls import reverse
 
-from layers.models import Comune, MembershipVerification, RuoloPTM, ZonaOmogenea
-from layers.services import COMUNI_FILE, MEMBERSHIP_FILE, territorio_load
-from layers.sql import comuni_topology_report
 from remix.errors import UserInputError
+from territorio.models import Comune, MembershipVerification, RuoloPTM, ZonaOmogenea
+from territorio.services import COMUNI_FILE, MEMBERSHIP_FILE, territorio_load
+from territorio.sql import comuni_topology_report
 
 # Published sizes (CMM; Magentino e Abbiatense after the 2019 Vermezzo con Zelo merger).
 EXPECTED_ZONE_SIZES = {
@@ -144,7 +144,7 @@ def test_moving_a_comune_updates_both_zone_boundaries(territorio):
 
 
 def test_comuni_endpoint_returns_a_feature_collection(client, territorio):
-    response = client.get(reverse("layers:comuni"))
+    response = client.get(reverse("territorio:comuni"))
     assert response.status_code == 200
     body = json.loads(response.content)
     assert body["type"] == "FeatureCollection"
@@ -159,7 +159,7 @@ def test_comuni_endpoint_returns_a_feature_collection(client, territorio):
 
 def test_comuni_endpoint_does_one_query(client, territorio, django_assert_num_queries):
     with django_assert_num_queries(1):
-        client.get(reverse("layers:comuni"))
+        client.get(reverse("territorio:comuni"))
 
 
 def test_home_page_shows_the_map_and_attribution(client, territorio):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from layers.models import Comune, ZonaOmogenea
+from territorio.models import Comune, ZonaOmogenea
 
 __all__ = ["comuni_list", "zone_list"]
 
