@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from contributi.importers import ALLOWED_SRIDS, ENCODINGS, TARGETS
 from contributi.permissions import is_reviewer, operator_comuni_ids
-from territorio.models import Comune
 from rigenerazione.models import Intervento, Opportunita, PublicationState
+from territorio.models import Comune
 
 __all__ = [
     "UploadForm",

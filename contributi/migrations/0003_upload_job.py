@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("contributi", "0001_initial"),
+        ("contributi", "0002_comune_moved_to_territorio"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
