@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from contributi.importers import ALLOWED_SRIDS, ENCODINGS, TARGETS
 from contributi.permissions import is_reviewer, operator_comuni_ids
-from rigenerazione.models import Intervento, Opportunita, PublicationState
+from rigenerazione.models import Finanziamento, Intervento, Opportunita, PublicationState
+from rigenerazione.services import FinanziamentoInput
 from territorio.models import Comune
 
 __all__ = [
@@ -18,6 +19,8 @@ __all__ = [
     "InterventoEditForm",
     "OpportunitaEditForm",
     "edit_form_for",
+    "funding_formset",
+    "fundings_from",
 ]
 
 
@@ -137,6 +140,39 @@ class OpportunitaEditForm(forms.ModelForm, _GeometryMixin):
             "atto_numero",
             "atto_data",
         ]
+
+
+class FinanziamentoForm(forms.ModelForm):
+    """One funding row of an intervento, edited beside its attributes."""
+
+    class Meta:
+        model = Finanziamento
+        fields = ["fonte", "importo", "misura", "atto"]
+
+
+FinanziamentoFormSet = forms.formset_factory(
+    FinanziamentoForm, extra=1, can_delete=True, max_num=20, validate_max=True
+)
+
+
+def funding_formset(record, data=None) -> forms.BaseFormSet:
+    """The funding rows of an intervento as a formset (prefix ``fin``), one empty row more."""
+    initial = [
+        {"fonte": f.fonte, "importo": f.importo, "misura": f.misura, "atto": f.atto}
+        for f in record.finanziamenti.all()
+    ]
+    return FinanziamentoFormSet(data, initial=initial, prefix="fin")
+
+
+def fundings_from(formset) -> list[FinanziamentoInput]:
+    """The rows kept in a valid formset (blank and deleted rows left out)."""
+    return [
+        FinanziamentoInput(
+            fonte=row["fonte"], importo=row["importo"], misura=row["misura"], atto=row["atto"]
+        )
+        for row in formset.cleaned_data
+        if row and not row.get("DELETE") and row.get("fonte") and row.get("importo") is not None
+    ]
 
 
 def edit_form_for(record) -> type[forms.ModelForm]:

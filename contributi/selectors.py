@@ -22,7 +22,11 @@ __all__ = [
     "comuni_boundaries",
     "report_preview",
     "history_rows",
+    "neighbour_records",
+    "record_istat_codes",
 ]
+
+NEIGHBOURS_MAX = 300
 
 # Comune boundaries drawn for context only: ~10 m of precision is plenty (GeoJSON digits).
 BOUNDARY_DIGITS = 4
@@ -201,3 +205,42 @@ def history_rows(record) -> list[dict]:
         kind = HISTORY_KINDS.get(version.history_type, version.history_type)
         rows.append({"version": version, "kind": _(kind), "changes": changes, "geometry": geometry})
     return rows
+
+
+def record_istat_codes(record) -> list[str]:
+    """The ISTAT codes of the record's Comuni (one for an opportunità)."""
+    if isinstance(record, Opportunita):
+        return [record.comune.istat_code] if record.comune_id else []
+    return list(record.comuni.values_list("istat_code", flat=True))
+
+
+def neighbour_records(record) -> dict:
+    """The published records of the same layer in the record's Comuni, the record itself
+    left out (at most :data:`NEIGHBOURS_MAX`): context drawn around the edited shape."""
+    model = type(record)
+    codes = record_istat_codes(record)
+    where = (
+        {"comune__istat_code__in": codes}
+        if model is Opportunita
+        else {"comuni__istat_code__in": codes}
+    )
+    rows = (
+        model.objects.published()
+        .filter(**where)
+        .exclude(pk=record.pk)
+        .distinct()
+        .annotate(shape=AsGeoJSON("geom", precision=6))
+        .values_list("pk", "title", "shape")[:NEIGHBOURS_MAX]
+    )
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": pk,
+                "properties": {"title": title},
+                "geometry": json.loads(shape),
+            }
+            for pk, title, shape in rows
+        ],
+    }

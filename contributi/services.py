@@ -252,9 +252,17 @@ def geometry_from_geojson(text: str, *, target_key: str, user):
 
 
 @transaction.atomic
-def record_update(*, record, user, values: dict, geojson: str | None = None):
-    """Save an edit of attributes and, optionally, geometry; checks both the record's current
-    Comuni and the new ones against the user's rights."""
+def record_update(
+    *,
+    record,
+    user,
+    values: dict,
+    geojson: str | None = None,
+    finanziamenti: list[FinanziamentoInput] | None = None,
+):
+    """Save an edit of attributes and, optionally, geometry and (for an intervento) its
+    funding rows, which then replace the old ones; checks both the record's current Comuni
+    and the new ones against the user's rights."""
     record_mark_edited(record=record, user=user)
     changes = dict(values, publication_state=record.publication_state)
     is_opportunita = isinstance(record, Opportunita)
@@ -273,7 +281,9 @@ def record_update(*, record, user, values: dict, geojson: str | None = None):
                 changes["comune"] = comuni[0]
             record = opportunita_update(opportunita=record, **changes)
         else:
-            record = intervento_update(intervento=record, comuni=comuni, **changes)
+            record = intervento_update(
+                intervento=record, comuni=comuni, finanziamenti=finanziamenti, **changes
+            )
     except ValidationError as exc:
         fields = list(getattr(exc, "message_dict", {}) or [])
         raise UserInputError(" ".join(exc.messages), field=fields[0] if fields else None) from exc

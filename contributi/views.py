@@ -19,7 +19,13 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from contributi import jobs, services
-from contributi.forms import DeskFilterForm, UploadForm, edit_form_for
+from contributi.forms import (
+    DeskFilterForm,
+    UploadForm,
+    edit_form_for,
+    funding_formset,
+    fundings_from,
+)
 from contributi.importers import check_size
 from contributi.importers.mapping import target
 from contributi.models import UploadJob
@@ -27,6 +33,8 @@ from contributi.permissions import can_change, can_contribute, can_review, edita
 from contributi.selectors import (
     comuni_boundaries,
     history_rows,
+    neighbour_records,
+    record_istat_codes,
     records_search,
     report_preview,
     review_queue,
@@ -330,8 +338,10 @@ def record_edit(request, target_key: str, pk: int):
     if not can_change(request.user, record):
         raise PermissionDenied(services.NOT_ALLOWED)
     form = edit_form_for(record)(request.POST or None, instance=record)
+    is_intervento = isinstance(record, Intervento)
+    fundings = funding_formset(record, request.POST or None) if is_intervento else None
     error = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and (fundings is None or fundings.is_valid()):
         values = {k: v for k, v in form.cleaned_data.items() if k != "geojson"}
         try:
             services.record_update(
@@ -339,18 +349,25 @@ def record_edit(request, target_key: str, pk: int):
                 user=request.user,
                 values=values,
                 geojson=form.cleaned_data.get("geojson") or None,
+                finanziamenti=fundings_from(fundings) if fundings is not None else None,
             )
         except UserInputError as exc:
             error = exc
         else:
-            messages.success(request, _("Modifiche salvate: il record è una bozza."))
+            messages.success(
+                request,
+                _("Modifiche a «%(record)s» salvate: il record è una bozza.") % {"record": record},
+            )
             return redirect("contributi:dashboard")
     context = {
         "form": form,
+        "fundings": fundings,
         "record": record,
         "target_key": target_key,
         "error": error,
         "geometry": record.geom.json if record.geom else None,
+        "boundaries": comuni_boundaries(user=request.user, istat_codes=record_istat_codes(record)),
+        "neighbours": neighbour_records(record),
     }
     return render(request, "contributi/edit.html", context, status=400 if error else 200)
 

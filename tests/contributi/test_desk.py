@@ -203,3 +203,61 @@ def test_history_draws_a_geometry_change_side_by_side(client, operator_rho, revi
     assert change["after"]["coordinates"][0][0][0] == [9.046, 45.531]
     assert change["before"]["type"] == "MultiPolygon"
     assert 'class="geometry-compare"' in response.content.decode()
+
+
+def test_editor_gets_the_comune_boundary_and_the_published_neighbours(
+    client, operator_rho, rho, draft_rho
+):
+    neighbour = make_intervento(rho, RHO_POINT, title="Vicino", state=PublicationState.PUBBLICATO)
+    make_intervento(rho, RHO_POINT, title="Bozza altrui")  # a draft is not shown as context
+    client.force_login(operator_rho)
+
+    response = client.get(f"/contributi/interventi/{draft_rho.pk}/modifica/")
+
+    boundaries = response.context["boundaries"]["features"]
+    assert [f["properties"]["name"] for f in boundaries] == ["Rho"]
+    neighbours = response.context["neighbours"]["features"]
+    assert [(f["id"], f["properties"]["title"]) for f in neighbours] == [(neighbour.pk, "Vicino")]
+    assert 'id="record-neighbours"' in response.content.decode()
+
+
+def funding_post(record, rows: list[tuple[str, str]]) -> dict:
+    data = {
+        "title": record.title,
+        "stato": record.stato,
+        "costo_totale": "1000.00",
+        "fin-TOTAL_FORMS": str(len(rows)),
+        "fin-INITIAL_FORMS": "0",
+        "fin-MIN_NUM_FORMS": "0",
+        "fin-MAX_NUM_FORMS": "20",
+    }
+    for i, (fonte, importo) in enumerate(rows):
+        data[f"fin-{i}-fonte"] = fonte
+        data[f"fin-{i}-importo"] = importo
+    return data
+
+
+def test_funding_rows_are_edited_in_the_editor(client, operator_rho, draft_rho):
+    client.force_login(operator_rho)
+
+    response = client.post(
+        f"/contributi/interventi/{draft_rho.pk}/modifica/",
+        funding_post(draft_rho, [("pnrr", "600.00"), ("comunale", "150.50"), ("", "")]),
+    )
+
+    assert response.status_code == 302
+    rows = sorted(draft_rho.finanziamenti.values_list("fonte", "importo"))
+    assert [(f, str(i)) for f, i in rows] == [("comunale", "150.50"), ("pnrr", "600.00")]
+
+
+def test_funding_above_the_cost_is_refused_and_changes_nothing(client, operator_rho, draft_rho):
+    client.force_login(operator_rho)
+
+    response = client.post(
+        f"/contributi/interventi/{draft_rho.pk}/modifica/",
+        funding_post(draft_rho, [("pnrr", "900.00"), ("comunale", "200.00")]),
+    )
+
+    assert response.status_code == 400
+    assert 'role="alert"' in response.content.decode()
+    assert draft_rho.finanziamenti.count() == 0
