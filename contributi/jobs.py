@@ -15,6 +15,7 @@ commit's transaction is still open; the same statement tells the job whether it 
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 import time
@@ -24,6 +25,7 @@ from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connections, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from procrastinate.contrib.django import app
@@ -46,6 +48,7 @@ __all__ = [
     "upload_job_run",
     "upload_job_status",
     "stalled_jobs_retry",
+    "stale_jobs_forget",
 ]
 
 logger = logging.getLogger(__name__)
@@ -54,6 +57,8 @@ UPLOAD_TASK = "contributi.upload_job"
 JOB_NOT_YOURS = gettext_lazy("Questo caricamento non è tuo.")
 JOB_NOT_READY = gettext_lazy("Il caricamento «{file}» non è pronto per essere salvato: {reason}.")
 PROGRESS_EVERY_S = 0.2
+# A file checked but never confirmed is dropped after this long (the job's report stays).
+STALE_AFTER = datetime.timedelta(days=1)
 Status, Phase = UploadJob.Status, UploadJob.Phase
 
 
@@ -303,3 +308,13 @@ def stalled_jobs_retry(seconds_since_heartbeat: float | None = None) -> list[int
         return [job.id for job in stalled]
 
     return async_to_sync(retry)()
+
+
+def stale_jobs_forget() -> int:
+    """Drop the files of jobs left unconfirmed (or failed, or cancelled) for a day: only a
+    job waiting for its worker keeps its file. Returns how many files were dropped."""
+    cutoff = timezone.now() - STALE_AFTER
+    idle = UploadJob.objects.filter(updated_at__lt=cutoff, data__isnull=False).exclude(
+        status__in=(Status.QUEUED, Status.RUNNING)
+    )
+    return idle.update(data=None)

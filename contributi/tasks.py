@@ -9,7 +9,7 @@ from procrastinate.contrib.django import app
 
 from contributi import jobs
 
-__all__ = ["upload_job", "stalled_upload_jobs_retry"]
+__all__ = ["upload_job", "stalled_upload_jobs_retry", "stale_upload_files_forget"]
 
 
 @app.task(name=jobs.UPLOAD_TASK)
@@ -23,3 +23,10 @@ def upload_job(job_id: str) -> None:
 def stalled_upload_jobs_retry(timestamp: int) -> None:
     """Every minute: queue again the upload jobs of a worker that died mid-job."""
     jobs.stalled_jobs_retry()
+
+
+@app.periodic(cron="17 * * * *")
+@app.task(name="contributi.stale_upload_files_forget", queueing_lock="stale_upload_files")
+def stale_upload_files_forget(timestamp: int) -> None:
+    """Every hour: drop the files of uploads left unconfirmed for a day."""
+    jobs.stale_jobs_forget()

@@ -218,3 +218,22 @@ def test_job_page_survives_a_reload_and_polls_json(client, worker, operator_rho)
     page = client.get(response.url).content.decode()  # a reload shows the report
 
     assert 'id="report-table"' in page and 'id="commit-form"' in page
+
+
+def test_files_left_unconfirmed_for_a_day_are_dropped(transactional_db, operator_rho):
+    import datetime
+
+    from django.utils import timezone
+
+    waiting, idle = start(operator_rho, 1), start(operator_rho, 1)
+    UploadJob.objects.filter(pk=idle.pk).update(
+        status=Status.DONE, updated_at=timezone.now() - datetime.timedelta(days=2)
+    )
+    UploadJob.objects.filter(pk=waiting.pk).update(
+        updated_at=timezone.now() - datetime.timedelta(days=2)
+    )
+
+    assert jobs.stale_jobs_forget() == 1
+
+    assert fresh(idle).data is None
+    assert fresh(waiting).data is not None  # still queued: its worker will need it
