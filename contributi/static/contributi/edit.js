@@ -39,7 +39,7 @@ mapEl.dataset.comuni = String(comuni.getLayers().length);
 const drawn = L.featureGroup().addTo(map);
 if (geometry) {
   L.geoJSON(JSON.parse(geometry)).eachLayer((layer) => drawn.addLayer(layer));
-  if (drawn.getLayers().length) map.fitBounds(drawn.getBounds(), { maxZoom: 17 });
+  if (drawn.getLayers().length) map.fitBounds(drawn.getBounds(), { maxZoom: 15 });
 } else if (comuni.getLayers().length) {
   map.fitBounds(comuni.getBounds());
 }

@@ -67,7 +67,7 @@ if (mapEl && window.L) {
     },
   }).addTo(map);
   const bounds = read.getLayers().length ? read.getBounds() : comuni.getBounds();
-  if (bounds.isValid()) map.fitBounds(bounds, { maxZoom: 17, padding: [12, 12] });
+  if (bounds.isValid()) map.fitBounds(bounds, { maxZoom: 14, padding: [12, 12] });
   mapEl.dataset.ready = "true";
   mapEl.dataset.features = String(read.getLayers().length);
   window.remixReportMap = { map, read, comuni };
