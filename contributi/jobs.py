@@ -110,7 +110,9 @@ def upload_job_recheck(
     """Check the kept file again with another column mapping or with ``make_valid``."""
     _own(job, user)
     job = UploadJob.objects.select_for_update().get(pk=job.pk)
-    if job.data is None or (job.phase == Phase.COMMIT and job.status != Status.FAILED):
+    # Only a job at rest: a check that ended, or a commit that failed or was cancelled.
+    at_rest = job.finished and (job.phase == Phase.CHECK or job.status != Status.DONE)
+    if job.data is None or not at_rest:
         raise UserInputError(
             JOB_NOT_READY.format(file=job.filename, reason=job.get_status_display()), field="job"
         )

@@ -237,3 +237,13 @@ def test_files_left_unconfirmed_for_a_day_are_dropped(transactional_db, operator
 
     assert fresh(idle).data is None
     assert fresh(waiting).data is not None  # still queued: its worker will need it
+
+
+def test_a_running_or_queued_job_cannot_be_checked_again(transactional_db, operator_rho):
+    from remix.errors import UserInputError
+
+    job = start(operator_rho, 1)  # queued: no worker
+
+    with pytest.raises(UserInputError):
+        jobs.upload_job_recheck(job=job, user=operator_rho, mapping={}, make_valid=True)
+    assert fresh(job).options == {}
