@@ -1,4 +1,8 @@
-"""The benchmark load layer: published like any other, listed only when it has data."""
+"""The benchmark load layer: served by id like any other, never listed to the public.
+
+Its app is installed only by ``bench.settings``; even there, the layer stays out of the
+catalogue, the OGC collections, the map, /dati/ and search (``listed = False``).
+"""
 
 from __future__ import annotations
 
@@ -34,6 +38,7 @@ class LoadLayer(Layer):
     popup_fields = ("code", "name", "category")
     geometry_type = "MultiPolygon"
     is_sample = True
+    listed = False
     render = "tiles"
     min_zoom, max_zoom = 8, 18
     licence = "CC0-1.0"

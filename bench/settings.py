@@ -1,4 +1,7 @@
-"""Settings of the benchmark servers: the project's settings plus the baseline views.
+"""Settings of the benchmark: the project's settings plus the ``bench`` app and its baselines.
+
+The production settings (:mod:`remix.settings`) never install ``bench``; ``make bench`` and
+the benchmark's servers run with this module.
 
 ``BENCH_TILE_CACHE=off`` swaps the tile cache for a dummy one and turns the in-memory level off,
 so every tile request is cold;
@@ -12,7 +15,7 @@ from remix.settings import *  # noqa: F403
 from remix.settings import CACHES, INSTALLED_APPS
 
 ROOT_URLCONF = "bench.urls"
-INSTALLED_APPS = [*INSTALLED_APPS]
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
 if os.environ.get("BENCH_TILE_CACHE", "on") == "off":
     CACHES = {**CACHES, "tiles": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     TILE_MEMORY_CACHE_MB = 0

@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from contributi.importers import ALLOWED_SRIDS, ENCODINGS, TARGETS
 from contributi.permissions import is_reviewer, operator_comuni_ids
-from rigenerazione.models import Finanziamento, Intervento, Opportunita, PublicationState
+from rigenerazione.models import Finanziamento, Intervento, Opportunita
 from rigenerazione.services import FinanziamentoInput
+from rules.publication import PublicationState
 from territorio.models import Comune
 
 __all__ = [

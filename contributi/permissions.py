@@ -18,7 +18,8 @@ from collections.abc import Iterable
 from django.db.models import Model, QuerySet
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from rigenerazione.models import Intervento, Opportunita, PublicationState
+from rigenerazione.models import Intervento, Opportunita
+from rules.publication import PublicationState
 from territorio.models import Comune
 
 __all__ = [

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from contributi.permissions import editable_records, is_reviewer, operator_comuni_ids
-from rigenerazione.models import Intervento, Opportunita, PublicationState
+from rigenerazione.models import Intervento, Opportunita
+from rules.publication import PublicationState
 from territorio.models import Comune
 
 __all__ = [

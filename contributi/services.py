@@ -26,7 +26,7 @@ from contributi.importers import messages as m
 from contributi.notifications import notify_published, notify_sent_back, notify_submitted
 from contributi.permissions import can_change, can_create_in, can_review
 from remix.errors import UserInputError
-from rigenerazione.models import Opportunita, PublicationState
+from rigenerazione.models import Opportunita
 from rigenerazione.services import (
     FinanziamentoInput,
     intervento_comuni_refresh,
@@ -35,6 +35,7 @@ from rigenerazione.services import (
     opportunita_create,
     opportunita_update,
 )
+from rules.publication import PublicationState
 
 __all__ = [
     "NOT_ALLOWED",

@@ -41,7 +41,8 @@ from contributi.selectors import (
 )
 from contributi.templates_files import CONTENT_TYPES, template_file
 from remix.errors import UserInputError
-from rigenerazione.models import Intervento, Opportunita, PublicationState
+from rigenerazione.models import Intervento, Opportunita
+from rules.publication import PublicationState
 
 MODELS = {"interventi": Intervento, "opportunita": Opportunita}
 

@@ -17,6 +17,8 @@ class LayersConfig(AppConfig):
     verbose_name = _("Pubblicazione")
 
     def ready(self) -> None:
+        from layers import checks  # noqa: F401  (registers the data-version system check)
+
         # Every installed app's ``layers.py`` declares its published layers, like admin.py.
         autodiscover_modules("layers")
         post_migrate.connect(_install_version_triggers, sender=self)

@@ -12,11 +12,15 @@ from functools import reduce
 import django_filters
 from django.db.models import Q, QuerySet
 
-__all__ = ["CharInFilter", "TextSearchFilter"]
+__all__ = ["CharInFilter", "ChoiceInFilter", "TextSearchFilter"]
 
 
 class CharInFilter(django_filters.BaseInFilter, django_filters.CharFilter):
     """A comma-separated list of codes: ``comune=015146,015009``."""
+
+
+class ChoiceInFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):
+    """A comma-separated list of codes, each checked against the choices (else a 400)."""
 
 
 class TextSearchFilter(django_filters.CharFilter):

@@ -13,6 +13,7 @@ import math
 from django.contrib.gis.geos import Polygon
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, JsonResponse, QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from layers.registry import Layer, registry
 from layers.srid import STORAGE_SRID
@@ -34,12 +35,13 @@ __all__ = [
 RESERVED_PARAMS = frozenset(
     {"bbox", "limit", "offset", "f", "precision", "crs", "bbox-crs", "geometry", "lang"}
 )
-UNKNOWN_LAYER = "Layer sconosciuto: {id}."
-BAD_BBOX = (
+# Translatable: answered in the request's language (Italian first, English catalogue).
+UNKNOWN_LAYER = _("Layer sconosciuto: {id}.")
+BAD_BBOX = _(
     "bbox deve essere minlon,minlat,maxlon,maxlat in gradi (WGS 84), con min ≤ max, "
     "longitudini in [-180, 180] e latitudini in [-90, 90]."
 )
-BAD_INT = "{name} deve essere un intero tra {low} e {high}."
+BAD_INT = _("{name} deve essere un intero tra {low} e {high}.")
 
 
 def parse_bbox(value: str, *, name: str = "bbox") -> Polygon:

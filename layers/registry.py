@@ -22,12 +22,15 @@ model fails at start-up with :class:`~django.core.exceptions.ImproperlyConfigure
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 from django.contrib.gis.db.models import GeometryField
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db.models import Model, QuerySet
+
+from layers.dependencies import layer_tables
 
 __all__ = [
     "THEMES",
@@ -105,8 +108,9 @@ class Layer:
     detail_page: str | None = None
     # ORM lookups the portal's search box matches (icontains); empty: not searchable.
     search_fields: tuple[str, ...] = ()
-    # Other models whose changes alter what the layer serves (joined names, filters).
-    version_models: tuple[type[Model], ...] = ()
+    # False: served by id (``/ogc/collections/{id}/items``, tiles, downloads) but never listed
+    # (catalogue, OGC collections, the portal's map, /dati/, search): e.g. the benchmark's layer.
+    listed: bool = True
 
     def get_queryset(self) -> QuerySet:
         """The records the public may see. Override to filter (e.g. ``.published()``)."""
@@ -131,11 +135,11 @@ class Layer:
     def popup(self) -> list[Field]:
         return [self.field_named(name) for name in self.popup_fields]
 
-    @property
+    @functools.cached_property
     def version_tables(self) -> list[str]:
-        """The database tables whose changes make a new data version of the layer."""
-        models = [self.model, *self.version_models]
-        return sorted({m._meta.db_table for m in models})
+        """The database tables whose changes make a new data version of the layer: derived
+        from the declaration (queryset, fields, filters) by :mod:`layers.dependencies`."""
+        return layer_tables(self)
 
     def detail_url(self, feature_id) -> str | None:
         return self.detail_page.format(id=feature_id) if self.detail_page else None
@@ -255,8 +259,8 @@ class LayerRegistry:
         return self._layers.get(layer_id)
 
     def all(self) -> list[Layer]:
-        """Every available layer, in registration order."""
-        return [layer for layer in self._layers.values() if layer.is_available()]
+        """Every listed and available layer, in registration order (what the public sees)."""
+        return [layer for layer in self._layers.values() if layer.listed and layer.is_available()]
 
     def declared(self) -> list[Layer]:
         """Every registered layer, available or not."""

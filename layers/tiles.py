@@ -23,6 +23,7 @@ from django.db.models import QuerySet
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_safe
 
 from layers.http import etag_for, not_modified_response, set_validators
@@ -44,7 +45,7 @@ __all__ = [
 
 MVT_TYPE = "application/vnd.mapbox-vector-tile"
 MAX_ZOOM = 24
-BAD_TILE = "{name} fuori intervallo: z in [0, {max_z}], x e y in [0, 2^z - 1]."
+BAD_TILE = _("{name} fuori intervallo: z in [0, {max_z}], x e y in [0, 2^z - 1].")
 CACHE_ALIAS = "tiles"
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 
-from layers.filters import CharInFilter
-from lum.models import Lum, Servizio
+from layers.filters import ChoiceInFilter
+from lum.models import CategoriaServizio, Lum, RangoLum, Servizio, StatoLum
 from territorio.filters import InComuneFilterSet
 
 __all__ = ["LumFilter", "ServizioFilter"]
@@ -18,8 +18,9 @@ __all__ = ["LumFilter", "ServizioFilter"]
 class LumFilter(InComuneFilterSet):
     """LUM by Comune (ISTAT codes), Zona omogenea slug, state, rank or text."""
 
-    stato = CharInFilter(field_name="stato", lookup_expr="in")
-    rank = CharInFilter(field_name="rank", lookup_expr="in")
+    # Unknown codes are a 400 naming the parameter, as on every layer (not an empty 200).
+    stato = ChoiceInFilter(field_name="stato", choices=StatoLum.choices)
+    rank = ChoiceInFilter(field_name="rank", choices=RangoLum.choices)
     q = django_filters.CharFilter(method="search")
 
     class Meta:
@@ -33,7 +34,7 @@ class LumFilter(InComuneFilterSet):
 class ServizioFilter(InComuneFilterSet):
     """Services by Comune (ISTAT codes), Zona omogenea slug, category or name."""
 
-    categoria = CharInFilter(field_name="categoria", lookup_expr="in")
+    categoria = ChoiceInFilter(field_name="categoria", choices=CategoriaServizio.choices)
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
 
     class Meta:

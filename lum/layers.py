@@ -12,7 +12,6 @@ from layers.registry import Field, Layer, register
 from lum.filters import LumFilter, ServizioFilter
 from lum.models import Lum, Servizio
 from lum.services import METRO_SOURCE, RAIL_SOURCE
-from territorio.models import Comune
 
 __all__ = ["LumLayer", "ServiziLayer"]
 
@@ -55,7 +54,6 @@ class LumLayer(Layer):
     min_zoom, max_zoom = 8, 19
     filterset_class = LumFilter
     detail_page = "/atlante/lum/{id}/"
-    version_models = (Comune,)
 
     def get_queryset(self) -> QuerySet[Lum]:
         return Lum.objects.published().select_related("comune")
@@ -96,7 +94,6 @@ class ServiziLayer(Layer):
     min_zoom, max_zoom = 8, 19
     filterset_class = ServizioFilter
     detail_page = None
-    version_models = (Comune,)
 
     def get_queryset(self) -> QuerySet[Servizio]:
         return Servizio.objects.published().select_related("comune")

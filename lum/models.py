@@ -6,22 +6,27 @@ where the PTM wants services of supra-municipal rank to go. Its catchment is a c
 computed in the metric CRS by :mod:`lum.queries`, never stored: changing the setting changes
 every analysis at once.
 
-The Comune of a LUM or of a Servizio is derived spatially by :mod:`lum.services`.
+The Comune of a LUM or of a Servizio is derived from its geometry in :meth:`clean` (by
+:func:`rules.spatial.main_comune_id_of_geometry`, the one rule for every record), never typed
+in; the loaders of :mod:`lum.services` find it for many points at once with
+:func:`rules.spatial.comune_ids_of_points`.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.gis.db import models
-from django.contrib.gis.geos import MultiPolygon
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from layers.srid import STORAGE_SRID
-from rigenerazione.models import Publishable
+from rules.geometry import POLYGONAL, as_multi
+from rules.publication import Publishable
+from rules.spatial import main_comune_id_of_geometry
 from territorio.models import Comune
+from territorio.services import MILANO_ISTAT_CODE
 
 __all__ = [
     "ERROR_OUTSIDE_CMM",
@@ -46,14 +51,13 @@ ERROR_LUM_IN_MILANO = _(
 ERROR_SERVIZIO_GEOMETRY = _("Un servizio è un punto o un'area (Point, Polygon o MultiPolygon).")
 ERROR_UNKNOWN_ATTRIBUTE = _("Attributo {key} non previsto per la categoria {categoria}.")
 ERROR_BAD_SIZE = _("Attributo {key}: serve un numero intero non negativo.")
+# A servizio is a point, or an area (its single polygons made multi).
+SERVIZIO_GEOMETRIES = ("Point", *POLYGONAL)
 
 
 def _comune_of(geom) -> Comune:
-    """The Comune containing a geometry's point on surface (derived, never typed in)."""
-    from lum.sql import points_comune  # the SQL module imports the models
-
-    point = geom.point_on_surface
-    comune_id = points_comune([(point.x, point.y)])[0]
+    """The Comune of a geometry (derived, never typed in: :mod:`rules.spatial`)."""
+    comune_id = main_comune_id_of_geometry(geom)
     if comune_id is None:
         raise ValidationError({"geom": ERROR_OUTSIDE_CMM})
     return Comune.objects.get(pk=comune_id)
@@ -136,8 +140,6 @@ class Lum(Publishable):
 
     def clean(self) -> None:
         """Find the Comune from the point; a LUM is never in the Comune di Milano."""
-        from territorio.services import MILANO_ISTAT_CODE
-
         if self.geom is None:
             return
         self.comune = _comune_of(self.geom)
@@ -220,8 +222,8 @@ class Servizio(Publishable):
         geometry, and only the size attributes of its category, as non-negative integers."""
         if self.geom is not None:
             if self.geom.geom_type == "Polygon":
-                self.geom = MultiPolygon(self.geom, srid=self.geom.srid)
-            if self.geom.geom_type not in ("Point", "MultiPolygon"):
+                self.geom = as_multi(self.geom)
+            if self.geom.geom_type not in SERVIZIO_GEOMETRIES:
                 raise ValidationError({"geom": ERROR_SERVIZIO_GEOMETRY})
             self.comune = _comune_of(self.geom)
         allowed = SIZE_ATTRIBUTES.get(self.categoria, {})

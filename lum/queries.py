@@ -23,8 +23,8 @@ from rigenerazione.models import (
     Intervento,
     Localizzazione,
     Opportunita,
-    PublicationState,
 )
+from rules.publication import PublicationState
 from territorio.models import Comune
 
 __all__ = [

@@ -18,8 +18,9 @@ from django.db import transaction
 from layers.records import record_is_unchanged
 from layers.srid import STORAGE_SRID
 from lum.models import CategoriaServizio, Lum, Servizio
-from lum.sql import comune_random_points, point_offset, points_comune, square_around
-from rigenerazione.models import PublicationState
+from lum.sql import comune_random_points, point_offset, square_around
+from rules.publication import PublicationState
+from rules.spatial import comune_ids_of_points
 from territorio.models import Comune, RuoloPTM
 
 __all__ = ["SAMPLE_SEED", "SAMPLE_SOURCE", "SampleReport", "servizi_sample_load"]
@@ -92,7 +93,7 @@ def _drafts(rng: random.Random) -> list[_Draft]:
         for i in range(NEAR_LUM):
             dx, dy = rng.uniform(-650, 650), rng.uniform(-450, 450)
             lon, lat = point_offset(lum.geom.x, lum.geom.y, dx, dy)
-            comune_id = points_comune([(lon, lat)])[0]
+            comune_id = comune_ids_of_points([(lon, lat)])[0]
             if comune_id:
                 code = f"S-{lum.code}-{i}"[:40]
                 drafts.append(_Draft(code, rng.choice(C.values), comuni[comune_id], lon, lat))

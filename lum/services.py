@@ -26,9 +26,10 @@ from django.db import transaction
 from layers.records import record_is_unchanged
 from layers.srid import STORAGE_SRID
 from lum.models import Lum, ModoTrasporto, RangoLum, StatoLum
-from lum.sql import points_cluster, points_comune
+from lum.sql import points_cluster
 from remix.errors import UserInputError
-from rigenerazione.models import PublicationState
+from rules.publication import PublicationState
+from rules.spatial import comune_ids_of_points
 from territorio.models import Comune
 from territorio.services import MILANO_ISTAT_CODE
 
@@ -213,7 +214,7 @@ def _lum_fields(group: list[Stop], comune_id: int) -> dict:
 
 
 def _groups_outside_milano(stops: list[Stop], report: LumReport) -> list[tuple[list[Stop], int]]:
-    comune_ids = points_comune([(s.lon, s.lat) for s in stops])
+    comune_ids = comune_ids_of_points([(s.lon, s.lat) for s in stops])
     milano_id = Comune.objects.filter(istat_code=MILANO_ISTAT_CODE).values_list("id", flat=True)
     milano = milano_id.first()
     kept = [(s, c) for s, c in zip(stops, comune_ids, strict=True) if c and c != milano]

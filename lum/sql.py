@@ -13,7 +13,6 @@ from territorio.models import Comune
 
 __all__ = [
     "points_cluster",
-    "points_comune",
     "comune_random_points",
     "point_offset",
     "square_around",
@@ -37,24 +36,6 @@ def points_cluster(points: list[tuple[float, float]], eps_m: float) -> list[int]
     lons, lats = [p[0] for p in points], [p[1] for p in points]
     with connection.cursor() as cursor:
         cursor.execute(sql, [STORAGE_SRID, METRIC_SRID, eps_m, lons, lats])
-        return [row[0] for row in cursor.fetchall()]
-
-
-def points_comune(points: list[tuple[float, float]]) -> list[int | None]:
-    """The id of the Comune containing each lon/lat point (None outside every Comune)."""
-    if not points:
-        return []
-    table = Comune._meta.db_table
-    sql = f"""
-        SELECT (SELECT c.id FROM {table} AS c
-                WHERE ST_Intersects(c.geom, ST_SetSRID(ST_MakePoint(p.lon, p.lat), %s))
-                ORDER BY c.istat_code LIMIT 1)
-        FROM unnest(%s::float8[], %s::float8[]) WITH ORDINALITY AS p(lon, lat, i)
-        ORDER BY p.i
-    """  # noqa: S608
-    lons, lats = [p[0] for p in points], [p[1] for p in points]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [STORAGE_SRID, lons, lats])
         return [row[0] for row in cursor.fetchall()]
 
 

@@ -1,8 +1,9 @@
 """Admin of interventions and opportunities for CMM operators: map widgets, filters, history.
 
 The classes are small and composable: ``InterventoAdmin`` and ``OpportunitaAdmin`` can be
-subclassed (or preceded by a mixin, e.g. a per-Comune permission mixin restricting
-``get_queryset``/``has_change_permission``) and re-registered. Derived values (surface,
+subclassed (or preceded by a mixin) and re-registered. The ``contributi`` app, which stands
+above this one, does so with its per-Comune permission mixin (``contributi/admin.py``): this
+module never imports it. Derived values (surface,
 funding shares, Comuni found from the geometry) are shown read-only, never typed in.
 """
 
@@ -18,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from contributi.admin_mixins import ComuneScopedAdminMixin
 from rigenerazione.models import (
     STTM,
     AmbitoRicaduta,
@@ -28,7 +28,7 @@ from rigenerazione.models import (
     Opportunita,
 )
 from rigenerazione.services import intervento_comuni_refresh
-from rigenerazione.sql import main_comune_id_of_geometry
+from rules.spatial import main_comune_id_of_geometry
 from territorio.models import ZonaOmogenea
 
 __all__ = [
@@ -155,7 +155,7 @@ READONLY_PUBLICATION = ("external_id", "created_by", "created_at", "updated_at")
 
 
 @admin.register(Intervento)
-class InterventoAdmin(ComuneScopedAdminMixin, LeafletGeoAdminMixin, SimpleHistoryAdmin):
+class InterventoAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
     form = InterventoAdminForm
     list_display = (
         "title",
@@ -228,7 +228,7 @@ class InterventoAdmin(ComuneScopedAdminMixin, LeafletGeoAdminMixin, SimpleHistor
 
 
 @admin.register(Opportunita)
-class OpportunitaAdmin(ComuneScopedAdminMixin, LeafletGeoAdminMixin, SimpleHistoryAdmin):
+class OpportunitaAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "title",
         "tipo",

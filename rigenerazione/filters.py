@@ -13,7 +13,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_filters.rest_framework import BooleanFilter
 
-from layers.filters import CharInFilter, TextSearchFilter
+from layers.filters import CharInFilter, ChoiceInFilter, TextSearchFilter
 from rigenerazione.models import (
     AmbitoRicaduta,
     Finanziamento,
@@ -26,11 +26,7 @@ from rigenerazione.models import (
 )
 from territorio.filters import InComuneFilterSet
 
-__all__ = ["InterventoFilter", "OpportunitaFilter", "ChoiceInFilter"]
-
-
-class ChoiceInFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):
-    """A comma-separated list of codes, each checked against the choices (else a 400)."""
+__all__ = ["InterventoFilter", "OpportunitaFilter"]
 
 
 def _comuni_through():

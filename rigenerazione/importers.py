@@ -41,10 +41,10 @@ from rigenerazione.models import (
     FonteFinanziamento,
     Intervento,
     Localizzazione,
-    PublicationState,
     StatoIntervento,
 )
 from rigenerazione.services import FinanziamentoInput, intervento_create, intervento_update
+from rules.publication import PublicationState
 from territorio.models import Comune
 
 __all__ = [

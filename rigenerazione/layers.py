@@ -10,8 +10,7 @@ from django.db.models import QuerySet
 
 from layers.registry import Field, Layer, register
 from rigenerazione.filters import InterventoFilter, OpportunitaFilter
-from rigenerazione.models import Finanziamento, Intervento, Opportunita, TipoOpportunita
-from territorio.models import Comune
+from rigenerazione.models import Intervento, Opportunita, TipoOpportunita
 
 PUBLISHED_LICENCE = "CC-BY-4.0"
 CMM_ATTRIBUTION = "Città metropolitana di Milano e Comuni (Remix)"
@@ -82,8 +81,6 @@ class InterventiLayer(Layer):
     render = "geojson"
     min_zoom, max_zoom = 8, 19
     detail_page = "/interventi/{id}/"
-    # Filters read the Comuni link table, the Comuni and the funding rows.
-    version_models = (Finanziamento, Intervento.comuni.through, Comune)
     filterset_class = InterventoFilter
     search_fields = ("title",)
 
@@ -103,7 +100,6 @@ class _OpportunitaBase(Layer):
     render = "tiles"
     min_zoom, max_zoom = 8, 19
     detail_page = "/opportunita/{id}/"
-    version_models = (Comune,)
     filterset_class = OpportunitaFilter
     search_fields = ("title",)
     tipo: str | None = None

@@ -8,16 +8,16 @@ area, line or point, or — for records known only at Comune level, such as the 
 applications — the boundary of their Comune(i), flagged ``comunale`` and never presented as
 a project perimeter.
 
-Derived values (surfaces, funding shares, the Comune of a geometry) are computed by
-:mod:`rigenerazione.services` and :mod:`rigenerazione.sql` (in PostGIS), never typed in; the
-rules and their messages live in :mod:`rigenerazione.rules`.
+Derived values (surfaces, funding shares, the Comune of a geometry) are computed in PostGIS
+(:mod:`rules.spatial`, :mod:`rigenerazione.sql`) and kept by :mod:`rigenerazione.services`,
+never typed in. The rules shared with other apps (publication states, geometry kinds, inside
+the CMM) are in :mod:`rules`; the funding rules in :mod:`rigenerazione.rules`.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
@@ -26,19 +26,20 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from layers.srid import STORAGE_SRID
-from rigenerazione.rules import (
+from rigenerazione.rules import funding_errors
+from rules.geometry import (
+    ANY_MULTI,
     ERROR_NO_COMUNE,
+    POLYGONAL,
     as_multi,
-    funding_errors,
     geometry_errors,
     record_label,
 )
+from rules.publication import Publishable
+from rules.spatial import area_m2, main_comune_id_of_geometry
 from territorio.models import Comune
 
 __all__ = [
-    "PublicationState",
-    "PublishableQuerySet",
-    "Publishable",
     "StatoIntervento",
     "AmbitoRicaduta",
     "Localizzazione",
@@ -58,73 +59,6 @@ cup_validator = RegexValidator(
     _("Il CUP deve avere 15 caratteri: lettera, 2 cifre, lettera, 11 cifre (es. C47H21001030001)."),
     code="invalid_cup",
 )
-
-
-class PublicationState(models.TextChoices):
-    """Where a record stands in the review workflow (see the contributions issue)."""
-
-    BOZZA = "bozza", _("Bozza")
-    IN_REVISIONE = "in_revisione", _("In revisione")
-    RINVIATO = "rinviato", _("Rinviato al Comune")
-    PUBBLICATO = "pubblicato", _("Pubblicato")
-
-
-class PublishableQuerySet(models.QuerySet):
-    def published(self) -> PublishableQuerySet:
-        """Only what the public may see: published and not withdrawn."""
-        return self.filter(publication_state=PublicationState.PUBBLICATO, withdrawn_on__isnull=True)
-
-
-class Publishable(models.Model):
-    """Fields shared by records that municipalities contribute and CMM reviews."""
-
-    publication_state = models.CharField(
-        _("stato di pubblicazione"),
-        max_length=16,
-        choices=PublicationState.choices,
-        default=PublicationState.BOZZA,
-        db_index=True,
-    )
-    review_comment = models.TextField(_("nota di revisione"), blank=True)
-    withdrawn_on = models.DateField(
-        _("ritirato il"),
-        null=True,
-        blank=True,
-        help_text=_("Un record ritirato esce dalla mappa pubblica ma resta nello storico."),
-    )
-    is_sample = models.BooleanField(
-        _("dato di esempio"),
-        default=False,
-        help_text=_("Record dimostrativo generato, non un dato ufficiale."),
-    )
-    source = models.CharField(_("fonte"), max_length=300, blank=True)
-    source_url = models.URLField(_("link alla fonte"), max_length=500, blank=True)
-    licence = models.CharField(_("licenza"), max_length=60, blank=True)
-    data_updated_on = models.DateField(_("dato aggiornato al"), null=True, blank=True)
-    external_id = models.CharField(
-        _("identificativo esterno"),
-        max_length=80,
-        unique=True,
-        null=True,
-        blank=True,
-        editable=False,
-        help_text=_("Chiave naturale dei record caricati da un importatore (es. dati di esempio)."),
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("inserito da"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("creato il"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("modificato il"), auto_now=True, db_index=True)
-
-    objects = PublishableQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
 
 
 class StatoIntervento(models.TextChoices):
@@ -278,7 +212,7 @@ class Intervento(Publishable):
         return sum((f.importo for f in self.finanziamenti.all()), Decimal("0"))
 
 
-INTERVENTO_GEOMETRIES = ("MultiPolygon", "MultiLineString", "MultiPoint")
+INTERVENTO_GEOMETRIES = ANY_MULTI
 LOCALIZZAZIONE_OF_GEOMETRY = {
     "MultiPolygon": Localizzazione.AREA,
     "MultiLineString": Localizzazione.LINEA,
@@ -401,28 +335,22 @@ class Opportunita(Publishable):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
-        """Store the perimeter as multi and recompute the surface in PostGIS (metric CRS)."""
-        from rigenerazione.sql import opportunita_areas_refresh
-
+        """Store the perimeter as multi with its surface, computed in PostGIS (metric CRS)
+        before the row is written, so the history row of this save holds the right surface."""
         if self.geom is not None:
             self.geom = as_multi(self.geom)
+            self.superficie_m2 = area_m2(self.geom)
         super().save(*args, **kwargs)
-        opportunita_areas_refresh([self.pk])
-        self.superficie_m2 = (
-            type(self).objects.filter(pk=self.pk).values_list("superficie_m2", flat=True).get()
-        )
 
     def clean(self) -> None:
         """Perimeter multi, valid and inside the CMM; the Comune found spatially if not given."""
-        from rigenerazione.sql import main_comune_id_of_geometry
-
         super().clean()
         record = record_label(str(_("Opportunità")), self.title)
         if self.geom is not None:
             self.geom = as_multi(self.geom)
             if self.geom.srid is None:
                 self.geom.srid = STORAGE_SRID
-        errors = geometry_errors(self.geom, record=record, allowed=("MultiPolygon",))
+        errors = geometry_errors(self.geom, record=record, allowed=POLYGONAL)
         if errors:
             raise ValidationError({"geom": errors})
         if self.geom is not None and self.comune_id is None:

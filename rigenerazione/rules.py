@@ -1,80 +1,25 @@
-"""Domain rules shared by the models, the services, the admin and the loaders.
+"""Funding rules of the interventi, with their messages.
 
-Messages are module constants, reused by the tests; each names the record at fault
-(``Intervento «Titolo»: …``). Spatial checks run in PostGIS (:mod:`rigenerazione.sql`).
+Messages are module constants (translatable, reused by the tests); each names the record at
+fault (``Intervento «Titolo»: …``). The rules shared with other apps (geometry kinds, multi
+geometries, inside the CMM, the Comune of a geometry) are in :mod:`rules`.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from django.contrib.gis.geos import GEOSGeometry, MultiLineString, MultiPoint, MultiPolygon
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-from rigenerazione.sql import is_inside_cmm
+__all__ = ["ERROR_FUNDING_OVER_COST", "ERROR_FUNDING_WITHOUT_COST", "funding_errors"]
 
-__all__ = [
-    "ERROR_GEOM_INVALID",
-    "ERROR_GEOM_EMPTY",
-    "ERROR_GEOM_KIND",
-    "ERROR_OUTSIDE_CMM",
-    "ERROR_FUNDING_OVER_COST",
-    "ERROR_FUNDING_WITHOUT_COST",
-    "ERROR_NO_COMUNE",
-    "as_multi",
-    "record_label",
-    "geometry_errors",
-    "funding_errors",
-]
-
-ERROR_GEOM_INVALID = "{record}: la geometria non è valida ({reason})."
-ERROR_GEOM_EMPTY = "{record}: la geometria è vuota."
-ERROR_GEOM_KIND = "{record}: tipo di geometria non ammesso ({kind}); ammessi: {allowed}."
-ERROR_OUTSIDE_CMM = (
-    "{record}: la geometria esce dalla Città metropolitana di Milano (oltre i confini dei "
-    "suoi Comuni)."
-)
-ERROR_FUNDING_OVER_COST = (
+ERROR_FUNDING_OVER_COST = _(
     "{record}: i finanziamenti ({total} €) superano il costo totale ({cost} €)."
 )
-ERROR_FUNDING_WITHOUT_COST = (
+ERROR_FUNDING_WITHOUT_COST = _(
     "{record}: indicare il costo totale prima dei finanziamenti (servono per le quote)."
 )
-ERROR_NO_COMUNE = "{record}: nessun Comune della Città metropolitana contiene la geometria."
-
-_MULTI = {
-    "Point": MultiPoint,
-    "LineString": MultiLineString,
-    "Polygon": MultiPolygon,
-}
-
-
-def as_multi(geom: GEOSGeometry) -> GEOSGeometry:
-    """Single geometries become multi (Point → MultiPoint, …); multi ones are returned as is."""
-    multi = _MULTI.get(geom.geom_type)
-    if multi is None:
-        return geom
-    return multi(geom.clone(), srid=geom.srid)
-
-
-def record_label(kind: str, title: str) -> str:
-    return f"{kind} «{title or '?'}»"
-
-
-def geometry_errors(geom: GEOSGeometry | None, *, record: str, allowed: tuple[str, ...]) -> list:
-    """Messages for a geometry that is empty, of a kind not allowed, invalid or outside the CMM."""
-    if geom is None:
-        return []
-    if geom.empty:
-        return [ERROR_GEOM_EMPTY.format(record=record)]
-    if geom.geom_type not in allowed:
-        kind, allowed_text = geom.geom_type, ", ".join(allowed)
-        return [ERROR_GEOM_KIND.format(record=record, kind=kind, allowed=allowed_text)]
-    if not geom.valid:
-        return [ERROR_GEOM_INVALID.format(record=record, reason=geom.valid_reason)]
-    if not is_inside_cmm(geom):
-        return [ERROR_OUTSIDE_CMM.format(record=record)]
-    return []
 
 
 def funding_errors(record: str, amounts: list[Decimal], cost: Decimal | None) -> None:

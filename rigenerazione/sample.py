@@ -34,7 +34,7 @@ from layers.srid import METRIC_SRID, STORAGE_SRID
 from remix.errors import UserInputError
 from rigenerazione import sample_vocabulary as vocab
 from rigenerazione.importers import is_unchanged
-from rigenerazione.models import Intervento, Opportunita, PublicationState
+from rigenerazione.models import Intervento, Opportunita
 from rigenerazione.services import (
     FinanziamentoInput,
     intervento_create,
@@ -42,6 +42,7 @@ from rigenerazione.services import (
     opportunita_create,
     opportunita_update,
 )
+from rules.publication import PublicationState
 from territorio.models import Comune
 
 __all__ = [

@@ -3,7 +3,7 @@
 Every function is keyword-only and validates with ``full_clean()`` before anything is stored:
 geometry valid, multi and inside the CMM; the Comune(i) found spatially when not given;
 funding not above the total cost (shares are derived by :attr:`Finanziamento.quota`); the
-surface of an opportunità computed in PostGIS (:func:`rigenerazione.sql.opportunita_areas_refresh`).
+surface of an opportunità computed in PostGIS (:func:`rules.spatial.area_m2`, in its ``save``).
 A rule that fails raises :class:`django.core.exceptions.ValidationError` naming the record and
 nothing is written (each service runs in one transaction).
 """
@@ -21,8 +21,8 @@ from django.db import transaction
 
 from layers.srid import STORAGE_SRID
 from rigenerazione.models import Finanziamento, Intervento, Opportunita
-from rigenerazione.rules import ERROR_NO_COMUNE, as_multi
-from rigenerazione.sql import comuni_ids_of_geometry
+from rules.geometry import ERROR_NO_COMUNE, as_multi
+from rules.spatial import comuni_ids_of_geometry
 from territorio.models import Comune
 
 __all__ = [

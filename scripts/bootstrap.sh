@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Install what Remix needs and is missing: Debian packages (when root), the .venv with the
-# Python packages of pyproject.toml, and the front-end packages of package.json copied into
-# static files. Idempotent: a second run installs nothing and takes a second or two.
+# Python packages locked in requirements/ (pinned, with hashes: `make lock` compiles them from
+# pyproject.toml), and the front-end packages of package-lock.json copied into static files.
+# Idempotent: a second run installs nothing and takes a second or two.
 #
-# Usage: scripts/bootstrap.sh run|test|bench   (bench = test + the benchmark tools)
+# Usage: scripts/bootstrap.sh run|test|bench
+#   run   — what the application needs (requirements/base.txt), no development tools;
+#   test  — plus the test and lint tools (requirements/dev.txt);
+#   bench — plus the benchmark's baselines (requirements/bench.txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profile="${1:-run}"
@@ -67,19 +71,22 @@ no_service_starts() {
 }
 
 python_packages() {
-  local stamp want
-  local extras=dev
-  [ "$profile" = bench ] && extras=dev,bench
-  want="$(sha256sum pyproject.toml | cut -c1-16)-$extras"
+  local stamp want lock
+  case "$profile" in
+    run) lock=requirements/base.txt ;;
+    test) lock=requirements/dev.txt ;;
+    bench) lock=requirements/bench.txt ;;
+    *) echo "unknown profile: $profile" >&2; exit 1 ;;
+  esac
+  want="$(sha256sum "$lock" | cut -c1-16)-$profile"
   stamp=".venv/.remix-installed-$want"
   [ -f "$stamp" ] && return 0
   if [ ! -x .venv/bin/python ]; then
     log "creating .venv"
     "$PYTHON" -m venv .venv
   fi
-  log "installing Python packages (pyproject.toml)"
-  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[$extras]"
+  log "installing Python packages ($lock, hashes checked)"
+  .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes -r "$lock"
   rm -f .venv/.remix-installed-*
   touch "$stamp"
 }

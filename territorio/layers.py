@@ -44,7 +44,6 @@ class ComuniLayer(Layer):
     min_zoom, max_zoom = 8, 18
     filterset_class = ComuneFilter
     detail_page = "/comuni/{id}/"
-    version_models = (ZonaOmogenea,)
 
     def get_queryset(self) -> QuerySet[Comune]:
         return Comune.objects.select_related("zona_omogenea")
@@ -106,7 +105,6 @@ class PoliAttrattoriLayer(Layer):
     min_zoom, max_zoom = 8, 18
     filterset_class = ComuneFilter
     detail_page = "/comuni/{id}/"
-    version_models = (ZonaOmogenea,)
 
     def get_queryset(self) -> QuerySet[Comune]:
         return Comune.objects.select_related("zona_omogenea").filter(

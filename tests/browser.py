@@ -4,6 +4,10 @@ Import the fixtures in a conftest (``from tests.browser import browser, page  # 
 or use them from ``tests/conftest.py``, where they are registered for the whole suite. Tests
 that use them carry ``@pytest.mark.browser`` and a ``live_server``; screenshots go to
 ``tests/screenshots/`` (git-ignored) through :func:`screenshot`.
+
+The README's pictures (``docs/screenshots/``, tracked) are written only by ``make screenshots``
+(:func:`publish_screenshot`, with ``REMIX_DOCS_SCREENSHOTS=1``): the test suite never writes a
+tracked file.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ __all__ = [
     "browser",
     "page",
     "screenshot",
+    "publish_screenshot",
+    "wait_for_charts_drawn",
     "app_errors",
 ]
 
@@ -38,6 +44,7 @@ CHROMIUM_FLAGS = [
 ]
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+DOCS_SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 
 def chromium_path() -> str:
@@ -111,3 +118,24 @@ def screenshot(tab, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     tab.screenshot(path=str(path), full_page=False)
     return path
+
+
+def publish_screenshot(path: Path, name: str, *, docs: Path = DOCS_SCREENSHOTS) -> Path | None:
+    """Copy a screenshot to the docs as ``name`` — only under ``make screenshots``
+    (``REMIX_DOCS_SCREENSHOTS=1``); otherwise write nothing and return None."""
+    if os.environ.get("REMIX_DOCS_SCREENSHOTS") != "1":
+        return None
+    docs.mkdir(parents=True, exist_ok=True)
+    target = docs / name
+    shutil.copyfile(path, target)
+    return target
+
+
+def wait_for_charts_drawn(tab) -> None:
+    """Wait until every chart of the page has drawn its data (``data-drawn`` on its figure,
+    set by charts.js after Chart.js rendered) and the browser has painted a frame since."""
+    tab.wait_for_function(
+        "[...document.querySelectorAll('figure[data-chart]')]"
+        ".every((f) => f.dataset.drawn === 'true')"
+    )
+    tab.evaluate("new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")

@@ -20,15 +20,25 @@ from lum.models import ERROR_LUM_IN_MILANO, ERROR_UNKNOWN_ATTRIBUTE, Lum, ModoTr
 from rigenerazione.models import (
     Intervento,
     Opportunita,
-    PublicationState,
     StatoIntervento,
     cup_validator,
 )
+from rigenerazione.rules import ERROR_FUNDING_OVER_COST
+from rules.geometry import ERROR_OUTSIDE_CMM
+from rules.publication import PublicationState
 from territorio.models import Comune, MembershipVerification, RuoloPTM, ZonaOmogenea
 
 ROOT = Path(__file__).resolve().parent.parent
 PO_FILES = sorted(p for p in ROOT.glob("*/locale/*/LC_MESSAGES/django.po"))
-APPS_WITH_CATALOGUE = {"frontend", "layers", "territorio", "rigenerazione", "lum", "contributi"}
+APPS_WITH_CATALOGUE = {
+    "frontend",
+    "layers",
+    "territorio",
+    "rules",
+    "rigenerazione",
+    "lum",
+    "contributi",
+}
 # True homonyms: the same Italian word means two things, so the apps cannot agree. "Percorso" is
 # the breadcrumb of the portal and the "Path" column of the OpenAPI page; fixing it needs a
 # msgctxt (pgettext) in the sources. Until then layers (first in INSTALLED_APPS) wins.
@@ -139,3 +149,25 @@ def test_a_msgid_shared_by_two_apps_is_translated_the_same_way():
                 clashes.append((key, seen[key][0], po.parts[-5]))
             seen.setdefault(key, (po.parts[-5], translations(entry)))
     assert clashes == []
+
+
+def test_api_errors_answer_in_the_request_s_language(client, territorio):
+    # Issue 13 §6: the engine's and rigenerazione's error messages were Italian only.
+    url = "/api/layers/comuni/download.geojson"
+    italian = client.get(url, {"bbox": "1,2"}, HTTP_ACCEPT_LANGUAGE="it").json()["detail"]
+    english = client.get(url, {"bbox": "1,2"}, HTTP_ACCEPT_LANGUAGE="en").json()["detail"]
+    assert italian.startswith("bbox deve essere minlon,minlat,maxlon,maxlat")
+    assert english.startswith("bbox must be minlon,minlat,maxlon,maxlat in degrees")
+    tile = client.get("/tiles/comuni/3/9/9.pbf", HTTP_ACCEPT_LANGUAGE="en").json()["detail"]
+    assert "out of range" in tile
+
+
+def test_shared_rule_messages_are_translated():
+    with translation.override("en"):
+        assert ERROR_OUTSIDE_CMM.format(record="Intervento «Parco»") == (
+            "Intervento «Parco»: the geometry goes outside the Metropolitan City of Milan "
+            "(beyond the boundaries of its municipalities)."
+        )
+        assert ERROR_FUNDING_OVER_COST.format(record="X", total=2, cost=1) == (
+            "X: the funding (2 €) exceeds the total cost (1 €)."
+        )

@@ -24,7 +24,8 @@ from contributi.permissions import is_reviewer, operator_comuni_ids
 from layers.srid import STORAGE_SRID
 from remix.errors import UserInputError
 from rigenerazione.models import CUP_REGEX, Intervento
-from rigenerazione.sql import comuni_ids_of_geometry, is_inside_cmm, main_comune_id_of_geometry
+from rules.geometry import as_multi
+from rules.spatial import comuni_ids_of_geometry, is_inside_cmm, main_comune_id_of_geometry
 from territorio.models import Comune
 
 __all__ = ["FeatureReport", "UploadReport", "build_report", "check_geometry", "check_place"]
@@ -179,16 +180,7 @@ def check_geometry(
         geom = fixed
         report.notes.append(str(m.F_FIXED.format(feature=n)))
     report.values["localizzazione"] = _LOCALIZZAZIONE[family]
-    multi = geom if geom.geom_type.startswith("Multi") else _to_multi(geom)
-    report.geom = GEOSGeometry(memoryview(shapely.to_wkb(multi)), srid=STORAGE_SRID)
-
-
-def _to_multi(geom: BaseGeometry) -> BaseGeometry:
-    if geom.geom_type == "Polygon":
-        return shapely.multipolygons([geom])
-    if geom.geom_type == "Point":
-        return shapely.multipoints([geom])
-    return shapely.multilinestrings([geom])
+    report.geom = as_multi(GEOSGeometry(memoryview(shapely.to_wkb(geom)), srid=STORAGE_SRID))
 
 
 def _repaired(geom: BaseGeometry, family: str) -> BaseGeometry | None:
@@ -203,8 +195,8 @@ def _repaired(geom: BaseGeometry, family: str) -> BaseGeometry | None:
 
 
 def check_place(report: FeatureReport, spec: Target, user) -> None:
-    """Inside the CMM, in which Comuni (computed by :mod:`rigenerazione.sql`, the one place
-    that derives them), and are those the user's?"""
+    """Inside the CMM, in which Comuni (computed by :mod:`rules.spatial`, the one place that
+    derives them), and are those the user's?"""
     geom = report.geom
     if not is_inside_cmm(geom):
         report.errors.append(str(m.F_OUTSIDE_CMM.format(feature=report.number)))

@@ -1,6 +1,8 @@
-"""The benchmark load layer: deterministic, and hidden from every endpoint while empty."""
+"""The benchmark load layer: deterministic, served by id when loaded, never listed publicly."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -29,11 +31,21 @@ def test_empty_load_layer_is_not_published(client, db):
         assert client.get(url).status_code == 404, url
 
 
-def test_loaded_layer_is_published_with_its_features(client, db):
+def test_loaded_layer_is_served_by_id_but_never_listed_to_the_public(client, db, territorio):
+    # Issue 13 §4: "Carico sintetico (benchmark)" was public whenever it had rows.
     load_parcels_generate(count=50)
-    assert LOAD_LAYER_ID in catalogue_ids(client)
     document = client.get(f"/ogc/collections/{LOAD_LAYER_ID}/items", {"limit": "100"}).json()
     assert document["numberMatched"] == 50
+
+    assert LOAD_LAYER_ID not in catalogue_ids(client)
+    ogc = [c["id"] for c in client.get("/ogc/collections").json()["collections"]]
+    assert LOAD_LAYER_ID not in ogc
+    for page in ("/", "/dati/"):
+        html = client.get(page).content.decode()
+        assert "Carico sintetico" not in html
+        assert LOAD_LAYER_ID not in html
+    found = client.get("/api/search/", {"q": "P-0"}).json()
+    assert LOAD_LAYER_ID not in json.dumps(found)
 
 
 def test_generation_is_deterministic_and_inside_the_cmm_box(db):

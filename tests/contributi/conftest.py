@@ -17,7 +17,8 @@ from shapely.geometry import box
 
 from contributi.models import OperatoreComunale
 from contributi.roles import OPERATORI, REVISORI
-from rigenerazione.models import Intervento, Opportunita, PublicationState
+from rigenerazione.models import Intervento, Opportunita
+from rules.publication import PublicationState
 from territorio.models import Comune
 
 RHO, MILANO = "015182", "015146"

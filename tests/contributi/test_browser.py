@@ -7,8 +7,9 @@ import json
 
 import pytest
 
-from rigenerazione.models import Intervento, PublicationState
-from tests.browser import app_errors, screenshot
+from rigenerazione.models import Intervento
+from rules.publication import PublicationState
+from tests.browser import app_errors, publish_screenshot, screenshot
 from tests.contributi.conftest import (
     PASSWORD,
     geojson_bytes,
@@ -26,6 +27,7 @@ def log_in(page, base: str, username: str) -> None:
     page.wait_for_load_state()
 
 
+@pytest.mark.docs_screenshot
 def test_operator_uploads_and_reviewer_publishes(
     live_server, page, worker, operator_rho, reviewer, tmp_path
 ):
@@ -45,7 +47,7 @@ def test_operator_uploads_and_reviewer_publishes(
     assert page.get_attribute("#report-map", "data-features") == "2"
     assert page.locator("#report-map path.feature-ok").count() == 2
     assert "Riqualificazione piazza 2" in page.inner_text("#values-preview")
-    screenshot(page, "contributi-report")
+    publish_screenshot(screenshot(page, "contributi-report"), "contributi-report.png")
     assert Intervento.objects.count() == 0  # nothing stored before confirming
 
     page.click("#commit-form button")
@@ -67,12 +69,16 @@ def test_operator_uploads_and_reviewer_publishes(
     assert page.url.endswith("/contributi/?stato=in_revisione")
     page.click(f"#list-interventi [data-record='interventi-{record.pk}'] a:has-text('Pubblica')")
     page.wait_for_selector("#action-form")
-    screenshot(page, "contributi-confirm-publish")
+    publish_screenshot(
+        screenshot(page, "contributi-confirm-publish"), "contributi-confirm-publish.png"
+    )
     page.fill("#id_review_comment", "Verificato con il Comune.")
     page.click("#action-form button[type=submit]")
     page.wait_for_selector(".messages")
     assert "è pubblicato: ora è sulla mappa" in page.inner_text(".messages")
-    screenshot(page, "contributi-dashboard-reviewer")
+    publish_screenshot(
+        screenshot(page, "contributi-dashboard-reviewer"), "contributi-dashboard-reviewer.png"
+    )
     record.refresh_from_db()
     assert record.publication_state == PublicationState.PUBBLICATO
 
@@ -96,6 +102,7 @@ def test_upload_error_is_shown_in_italian(live_server, page, worker, operator_rh
     )
 
 
+@pytest.mark.docs_screenshot
 def test_map_editor_loads_geoman_and_saves_a_drawn_geometry(
     live_server, page, operator_rho, draft_rho
 ):
@@ -113,7 +120,7 @@ def test_map_editor_loads_geoman_and_saves_a_drawn_geometry(
         }"""
     )
     page.fill("#id_title", "Piazza ridisegnata")
-    screenshot(page, "contributi-editor")
+    publish_screenshot(screenshot(page, "contributi-editor"), "contributi-editor.png")
     page.click("#edit-form button[type=submit]")
     page.wait_for_selector("table.records")
     draft_rho.refresh_from_db()
@@ -122,6 +129,7 @@ def test_map_editor_loads_geoman_and_saves_a_drawn_geometry(
     assert app_errors(page) == []
 
 
+@pytest.mark.docs_screenshot
 def test_mapping_step_in_the_browser(live_server, page, worker, operator_rho, tmp_path):
     """A file with its own column names: choose the columns, check again, confirm."""
     from shapely.geometry import Point
@@ -141,7 +149,7 @@ def test_mapping_step_in_the_browser(live_server, page, worker, operator_rho, tm
     page.select_option("#map_stato", "FASE")
     page.click("#mapping-form button[type=submit]")
     page.wait_for_selector("#report tr.ok")
-    screenshot(page, "contributi-mapping")
+    publish_screenshot(screenshot(page, "contributi-mapping"), "contributi-mapping.png")
     page.click("#commit-form button")
     page.wait_for_selector("table.records")
     record = Intervento.objects.get()

@@ -12,7 +12,8 @@ from rest_framework.authtoken.models import Token
 
 from contributi.permissions import can_change, can_create_in, editable_records, is_reviewer
 from contributi.roles import AMMINISTRATORI, OPERATORI, REVISORI
-from rigenerazione.models import Intervento, PublicationState
+from rigenerazione.models import Intervento
+from rules.publication import PublicationState
 from tests.contributi.conftest import (
     PASSWORD,
     geojson_bytes,

@@ -14,7 +14,8 @@ from shapely.geometry import Point, Polygon
 from contributi.forms import InterventoEditForm
 from contributi.importers import messages as m
 from contributi.importers.reader import ALLOWED_SRIDS
-from rigenerazione.models import Finanziamento, Intervento, Opportunita, PublicationState
+from rigenerazione.models import Finanziamento, Intervento, Opportunita
+from rules.publication import PublicationState
 from tests.contributi.conftest import (
     RHO,
     RHO_POINT,

@@ -12,7 +12,8 @@ from django.core.exceptions import PermissionDenied
 
 from contributi import services
 from remix.errors import UserInputError
-from rigenerazione.models import Intervento, Opportunita, PublicationState
+from rigenerazione.models import Intervento, Opportunita
+from rules.publication import PublicationState
 from tests.contributi.conftest import RHO_POINT, make_intervento, snapshot
 
 pytestmark = pytest.mark.django_db

@@ -14,11 +14,11 @@ from rigenerazione.models import (
     Intervento,
     Localizzazione,
     Opportunita,
-    PublicationState,
     StatoIntervento,
     StatoOpportunita,
     TipoOpportunita,
 )
+from rules.publication import PublicationState
 from territorio.models import Comune
 
 MILANO = "015146"

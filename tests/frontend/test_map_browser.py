@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -13,12 +12,11 @@ from django.core.management import call_command
 from layers.registry import registry
 from rigenerazione.models import FonteFinanziamento, StatoIntervento
 from territorio.models import Comune
-from tests.browser import app_errors, screenshot
+from tests.browser import app_errors, publish_screenshot, screenshot, wait_for_charts_drawn
 from tests.frontend.conftest import HOSTILE_TITLE, make_intervento, make_opportunita
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-DOCS_SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 AXE = Path(settings.BASE_DIR) / "frontend" / "static" / "vendor" / "axe-core" / "axe.min.js"
 READY = "#map[data-ready=true]"
 
@@ -283,19 +281,20 @@ def loaded_data(territorio):
     call_command("load_rigenerazione_sample", verbosity=0)
 
 
+@pytest.mark.docs_screenshot
 def test_desktop_screenshot_with_the_loaded_data(live_server, page, loaded_data):
     page.goto(live_server.url + "/")
     page.wait_for_selector(READY)
     page.click("#tab-btn-charts")
     page.wait_for_function("document.querySelector('figure[data-chart=byState]')?.dataset.rows > 0")
+    wait_for_charts_drawn(page)
 
-    path = screenshot(page, "portal-desktop")
-    DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    shutil.copy(path, DOCS_SCREENSHOTS / "portal-desktop.png")
+    publish_screenshot(screenshot(page, "portal-desktop"), "portal-desktop.png")
     assert int(count_of(page, "interventi")) > 100
     assert app_errors(page) == []
 
 
+@pytest.mark.docs_screenshot
 def test_phone_viewport_shows_map_and_panel_without_horizontal_scroll(
     live_server, page, small_world
 ):
@@ -308,9 +307,7 @@ def test_phone_viewport_shows_map_and_panel_without_horizontal_scroll(
     assert map_box["height"] > 300
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert page.is_visible("#search-input")
-    path = screenshot(page, "portal-phone")
-    DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    shutil.copy(path, DOCS_SCREENSHOTS / "portal-phone.png")
+    publish_screenshot(screenshot(page, "portal-phone"), "portal-phone.png")
     assert app_errors(page) == []
     assert run_axe(page) == []
 

@@ -26,7 +26,14 @@ def test_a_valid_declaration_is_registered_with_derived_queryables():
     layer = local.get("prova")
     assert layer.queryables == ["bbox", "comune", "zona", "q"]
     assert [f.name for f in layer.popup] == ["name"]
-    assert layer.version_tables == ["layers_comune"]
+    # Derived: the ``zona`` filter reads the Zone omogenee (zona_omogenea__slug).
+    assert layer.version_tables == ["layers_comune", "layers_zonaomogenea"]
+
+
+def test_without_filters_or_joins_a_layer_reads_only_its_table():
+    local = LayerRegistry()
+    local.register(declare())
+    assert local.get("prova").version_tables == ["layers_comune"]
 
 
 @pytest.mark.parametrize(

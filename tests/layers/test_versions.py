@@ -31,9 +31,8 @@ ZONA_TABLE = ZonaOmogenea._meta.db_table
 THROUGH_TABLE = Intervento.comuni.through._meta.db_table
 FIXTURE_COMMANDS = [
     line.strip()
-    for line in (Path(__file__).resolve().parents[2] / "scripts" / "fixture-commands.txt")
-    .read_text()
-    .splitlines()
+    for name in ("fixture-commands.txt", "sample-commands.txt")
+    for line in (Path(__file__).resolve().parents[2] / "scripts" / name).read_text().splitlines()
     if line.strip() and not line.startswith("#")
 ]
 

@@ -34,11 +34,11 @@ from rigenerazione.models import (
     Intervento,
     Localizzazione,
     Opportunita,
-    PublicationState,
     StatoIntervento,
     StatoOpportunita,
     TipoOpportunita,
 )
+from rules.publication import PublicationState
 from territorio.models import Comune, ZonaOmogenea
 
 PX, PY = 600300.0, 5100000.0

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 from django.core.management import call_command
 
 from lum.models import Lum
 from lum.samples import servizi_sample_load
 from lum.services import lum_load
-from tests.browser import app_errors, screenshot
+from tests.browser import app_errors, publish_screenshot, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-DOCS_SCREENSHOT = DOCS / "atlante-lum.png"
 
-
+@pytest.mark.docs_screenshot
 def test_a_lum_sheet_renders_its_catchment_map(live_server, page, territorio, data_dir):
     call_command("load_rigenerazione_sample", verbosity=0)  # rig's sample: opportunità nearby
     lum_load(data_dir=data_dir)
@@ -31,9 +26,7 @@ def test_a_lum_sheet_renders_its_catchment_map(live_server, page, territorio, da
     assert page.locator("svg path.opportunita").count() >= 1
     box = page.locator(".sheet-map svg").bounding_box()
     assert box["width"] > 300 and box["height"] > 300
-    shot = screenshot(page, "atlante-lum")
-    DOCS_SCREENSHOT.parent.mkdir(exist_ok=True)
-    shutil.copyfile(shot, DOCS_SCREENSHOT)
+    publish_screenshot(screenshot(page, "atlante-lum"), "atlante-lum.png")
     assert app_errors(page) == []
 
     # In print, the header and the links go; the map stays.
@@ -47,5 +40,5 @@ def test_a_lum_sheet_renders_its_catchment_map(live_server, page, territorio, da
     page.wait_for_selector("#scheda svg path.comune-focus")
     assert page.locator("h1").inner_text() == lum.comune.name
     assert page.locator("svg path.bacino").count() >= 1
-    shutil.copyfile(screenshot(page, "atlante-comune"), DOCS / "atlante-comune.png")
+    publish_screenshot(screenshot(page, "atlante-comune"), "atlante-comune.png")
     assert app_errors(page) == []

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.lum.conftest import PX, PY, make_lum
 
 
@@ -49,3 +51,15 @@ def test_the_lum_analysis_runs_a_fixed_number_of_queries(
     # Comuni reached), whatever the number of rows.
     with django_assert_num_queries(7):
         client.get(url)
+
+
+@pytest.mark.parametrize(
+    ("layer_id", "query"),
+    [("lum", "stato=chiuso"), ("lum", "rank=regionale"), ("servizi", "categoria=stadio")],
+)
+def test_an_unknown_code_is_a_400_naming_the_parameter(client, tiny_world, layer_id, query):
+    # Issue 13 §6: a bad ``stato`` or ``rank`` gave an empty 200 where rigenerazione gives 400.
+    response = client.get(f"/api/layers/{layer_id}/download.geojson?{query}")
+
+    assert response.status_code == 400
+    assert query.split("=")[0] in response.content.decode()

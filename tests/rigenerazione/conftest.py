@@ -13,8 +13,8 @@ from django.contrib.gis.geos import GEOSGeometry
 from django.db import connection
 
 from layers.srid import METRIC_SRID, STORAGE_SRID
-from rigenerazione.models import PublicationState
 from rigenerazione.services import FinanziamentoInput, intervento_create, opportunita_create
+from rules.publication import PublicationState
 from territorio.models import Comune
 
 MILANO, BOLLATE, ARESE, ABBIATEGRASSO = "015146", "015027", "015009", "015002"

@@ -16,7 +16,8 @@ from rigenerazione.sample import (
     generate,
     sample_load,
 )
-from rigenerazione.sql import CMM_TOLERANCE_M, outside_own_comune_ids
+from rigenerazione.sql import outside_own_comune_ids
+from rules.spatial import CMM_TOLERANCE_M
 from territorio.models import Comune, ZonaOmogenea
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from layers.srid import STORAGE_SRID
 from rigenerazione.models import Finanziamento, Intervento, Localizzazione, Opportunita
-from rigenerazione.rules import ERROR_FUNDING_OVER_COST, ERROR_GEOM_INVALID, ERROR_OUTSIDE_CMM
+from rigenerazione.rules import ERROR_FUNDING_OVER_COST
 from rigenerazione.services import (
     FinanziamentoInput,
     intervento_create,
@@ -18,6 +18,7 @@ from rigenerazione.services import (
     opportunita_create,
     opportunita_update,
 )
+from rules.geometry import ERROR_GEOM_INVALID, ERROR_OUTSIDE_CMM
 from tests.rigenerazione.conftest import (
     ARESE,
     BOLLATE,
@@ -212,6 +213,21 @@ def test_opportunita_surface_follows_a_new_perimeter(territorio):
     opportunita.refresh_from_db()
     assert opportunita.superficie_m2 == pytest.approx(90_000, rel=1e-6)
     assert opportunita.comune.istat_code == BOLLATE
+
+
+def test_opportunita_history_records_the_surface_of_each_version(territorio):
+    # Issue 13 §6: the history row was written before the surface was recomputed, so it said
+    # 0.0 at creation and the previous surface after a change.
+    opportunita = opportunita_create(
+        title="Area", geom=square(MILANO, 100), tipo="area_dismessa", stato="disponibile"
+    )
+    opportunita_update(opportunita=opportunita, geom=square(MILANO, 200))
+
+    history = opportunita.history.order_by("history_date", "history_id")
+    surfaces = list(history.values_list("history_type", "superficie_m2"))
+    assert [kind for kind, _ in surfaces] == ["+", "~"]
+    assert surfaces[0][1] == pytest.approx(10_000, rel=1e-6)
+    assert surfaces[1][1] == pytest.approx(40_000, rel=1e-6)
 
 
 def test_opportunita_must_be_a_polygon(territorio):

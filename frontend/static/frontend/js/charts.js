@@ -76,6 +76,7 @@ export class Dashboard {
     if (item.chart) {
       item.chart.data = data;
       item.chart.update();
+      item.figure.dataset.drawn = "true";
       return;
     }
     item.chart = new Chart(item.canvas, {
@@ -87,5 +88,7 @@ export class Dashboard {
         scales: spec.type === "bar" ? { x: { stacked: !!spec.stacked }, y: { stacked: !!spec.stacked, beginAtZero: true } } : {},
       },
     });
+    // Drawn (animation is off): what a screenshot waits for (tests/browser.py).
+    item.figure.dataset.drawn = "true";
   }
 }
