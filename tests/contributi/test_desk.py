@@ -8,7 +8,7 @@ from django.core import mail
 from django.utils.html import escape
 
 from contributi import services
-from rigenerazione.models import PublicationState
+from rules.publication import PublicationState
 from tests.contributi.conftest import MILANO_POINT, PASSWORD, RHO_POINT, make_intervento
 
 pytestmark = pytest.mark.django_db
