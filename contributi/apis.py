@@ -37,7 +37,7 @@ from contributi.models import UploadJob
 from contributi.permissions import CanChangeRecord, IsContributor, editable_records
 from contributi.views import MODELS, action_apply
 
-__all__ = ["UploadApi", "UploadJobApi", "RecordApi", "RecordActionApi"]
+__all__ = ["UploadApi", "UploadJobApi", "UploadJobActionApi", "RecordApi", "RecordActionApi"]
 
 
 class UploadInput(serializers.Serializer):
@@ -112,23 +112,29 @@ def _job_response(request, job, code: int = status.HTTP_200_OK) -> Response:
     return Response(body, status=code, headers={"Location": body["url"]})
 
 
+def _own_job(request, job_id) -> UploadJob:
+    return get_object_or_404(UploadJob.objects.defer("data"), pk=job_id, user=request.user)
+
+
 class UploadJobApi(APIView):
-    """An upload job's status (GET); POST ``confirm`` to commit a clean report, ``cancel``
-    to stop it."""
+    """An upload job's status, and its report once checked."""
+
+    permission_classes = [IsContributor]
+
+    @extend_schema(responses=OpenApiTypes.OBJECT, summary="Stato di un caricamento in corso")
+    def get(self, request, job_id):
+        return _job_response(request, _own_job(request, job_id))
+
+
+class UploadJobActionApi(APIView):
+    """``confirm``: commit a clean report in the background; ``cancel``: stop the job."""
 
     permission_classes = [IsContributor]
     parser_classes = [JSONParser, FormParser]
 
-    def _job(self, request, job_id):
-        return get_object_or_404(UploadJob.objects.defer("data"), pk=job_id, user=request.user)
-
-    @extend_schema(responses=OpenApiTypes.OBJECT, summary="Stato di un caricamento in corso")
-    def get(self, request, job_id):
-        return _job_response(request, self._job(request, job_id))
-
     @extend_schema(request=None, responses=OpenApiTypes.OBJECT, summary="confirm | cancel")
-    def post(self, request, job_id, action: str = ""):
-        job = self._job(request, job_id)
+    def post(self, request, job_id, action: str):
+        job = _own_job(request, job_id)
         if action == "confirm":
             job = jobs.upload_job_confirm(job=job, user=request.user)
         elif action == "cancel":

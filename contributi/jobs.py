@@ -15,17 +15,19 @@ commit's transaction is still open; the same statement tells the job whether it 
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import json
 import logging
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connections, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from procrastinate.contrib.django import app
@@ -276,7 +278,9 @@ def upload_job_run(job_id: str | uuid.UUID) -> None:
     job.status = Status.RUNNING
     progress = _ProgressWriter(job)
     try:
-        (_commit if job.phase == Phase.COMMIT else _check)(job, progress)
+        # The messages kept with the job are in the site's language (Italian first).
+        with translation.override(settings.LANGUAGE_CODE):
+            (_commit if job.phase == Phase.COMMIT else _check)(job, progress)
     except UploadCancelled:
         UploadJob.objects.filter(pk=job.pk).update(status=Status.CANCELLED)
     except (UserInputError, PermissionDenied) as exc:
@@ -302,14 +306,21 @@ def stalled_jobs_retry(seconds_since_heartbeat: float | None = None) -> list[int
     )
 
     async def retry() -> list[int]:
-        stalled = await app.job_manager.get_stalled_jobs(
-            task_name=UPLOAD_TASK, seconds_since_heartbeat=seconds
-        )
-        for job in stalled:
-            await app.job_manager.retry_job(job)
-        return [job.id for job in stalled]
+        try:
+            stalled = await app.job_manager.get_stalled_jobs(
+                task_name=UPLOAD_TASK, seconds_since_heartbeat=seconds
+            )
+            for job in stalled:
+                await app.job_manager.retry_job(job)
+            return [job.id for job in stalled]
+        finally:
+            # The queries ran on Django's connection of asgiref's thread: close it.
+            await sync_to_async(connections.close_all)()
 
-    return async_to_sync(retry)()
+    # The queue's manager is asynchronous: run it on an event loop of its own, in a thread of
+    # its own (the caller's thread may already run a loop, e.g. a worker's or a browser's).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, retry()).result()
 
 
 def stale_jobs_forget() -> int:

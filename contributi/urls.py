@@ -11,7 +11,11 @@ _TARGET = "<str:target_key>/<int:pk>"
 api_urlpatterns = [
     path("upload/", apis.UploadApi.as_view(), name="api-upload"),
     path("jobs/<uuid:job_id>/", apis.UploadJobApi.as_view(), name="api-job"),
-    path("jobs/<uuid:job_id>/<str:action>/", apis.UploadJobApi.as_view(), name="api-job-action"),
+    path(
+        "jobs/<uuid:job_id>/<str:action>/",
+        apis.UploadJobActionApi.as_view(),
+        name="api-job-action",
+    ),
     path(f"{_TARGET}/", apis.RecordApi.as_view(), name="api-record"),
     path(f"{_TARGET}/<str:action>/", apis.RecordActionApi.as_view(), name="api-action"),
 ]

@@ -5,6 +5,7 @@ nothing."""
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 from shapely.geometry import Point
 
 from contributi import jobs
@@ -159,7 +160,9 @@ def test_commit_refused_at_write_time_stores_nothing(worker, operator_rho, rho):
     failed = wait_for(lambda: finished(job), what="the commit")
 
     assert failed.status == Status.FAILED
-    assert failed.error == str(m.REPORT_HAS_ERRORS.format(file="interventi.geojson", count=1))
+    with translation.override("it"):  # the job's messages are in the site's language
+        expected = str(m.REPORT_HAS_ERRORS.format(file="interventi.geojson", count=1))
+    assert failed.error == expected
     assert list(Intervento.objects.values_list("title", flat=True)) == ["Già registrato"]
 
 
