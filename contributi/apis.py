@@ -36,6 +36,7 @@ from contributi.importers.mapping import TARGETS, target
 from contributi.models import UploadJob
 from contributi.permissions import CanChangeRecord, IsContributor, editable_records
 from contributi.views import MODELS, action_apply
+from layers.rest import StrictQueryParamsMixin
 
 __all__ = ["UploadApi", "UploadJobApi", "UploadJobActionApi", "RecordApi", "RecordActionApi"]
 
@@ -50,7 +51,7 @@ class UploadInput(serializers.Serializer):
     background = serializers.BooleanField(required=False, default=False)
 
 
-class UploadApi(APIView):
+class UploadApi(StrictQueryParamsMixin, APIView):
     permission_classes = [IsContributor]
     parser_classes = [MultiPartParser, FormParser]
 
@@ -160,7 +161,7 @@ def _record(request, target_key: str, pk: int, view):
     return record
 
 
-class RecordApi(APIView):
+class RecordApi(StrictQueryParamsMixin, APIView):
     permission_classes = [CanChangeRecord]
     parser_classes = [JSONParser]
 
@@ -184,7 +185,7 @@ class RecordApi(APIView):
         return Response({"id": record.pk, "publication_state": record.publication_state})
 
 
-class RecordActionApi(APIView):
+class RecordActionApi(StrictQueryParamsMixin, APIView):
     permission_classes = [IsContributor]
     parser_classes = [JSONParser, FormParser]
 

@@ -13,8 +13,9 @@ from django.db.models import F, Q
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
+from layers.params import publishing_view
 from layers.registry import Layer, registry
-from remix.errors import UserInputError, user_input_error_response
+from remix.errors import UserInputError
 
 __all__ = ["MIN_CHARS", "MAX_CHARS", "PER_LAYER", "QUERY_TOO_SHORT", "QUERY_TOO_LONG", "search"]
 
@@ -85,13 +86,11 @@ def search_text(value: str | None) -> str:
 
 
 @require_GET
+@publishing_view(accepts=("q",))
 def search(request: HttpRequest) -> JsonResponse:
     """``{"query": ..., "results": [{"name", "layer", "layer_title", "id", "bbox", "centroid",
     "url"}]}``, Comuni first, then the layers in registration order."""
-    try:
-        text = search_text(request.GET.get("q"))
-    except UserInputError as exc:
-        return user_input_error_response(exc)
+    text = search_text(request.GET.get("q"))
     results = []
     for layer, fields in searchable_layers():
         results.extend(layer_hits(layer, fields, text))

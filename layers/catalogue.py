@@ -9,6 +9,7 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from layers.params import publishing_view
 from layers.registry import THEMES, Layer, registry
 
 __all__ = ["layer_links", "layer_entry", "catalogue"]
@@ -59,6 +60,7 @@ def layer_entry(layer: Layer) -> dict:
 
 
 @require_GET
+@publishing_view(accepts=())
 def catalogue(request: HttpRequest) -> JsonResponse:
     """Every available layer, in registration order."""
     return JsonResponse(

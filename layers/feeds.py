@@ -28,10 +28,23 @@ from layers.registry import Layer
 from layers.srid import STORAGE_SRID
 from layers.versions import layer_version
 
-__all__ = ["DEFAULT_PRECISION", "geojson_document", "download"]
+__all__ = [
+    "DEFAULT_PRECISION",
+    "DOWNLOAD_PARAMS",
+    "download_params",
+    "geojson_document",
+    "download",
+]
 
 DEFAULT_PRECISION = 6
 GEOJSON_TYPE = "application/geo+json"
+# Query parameters of a download besides the layer's queryables (``geometry``: CSV only).
+DOWNLOAD_PARAMS = ("bbox", "precision")
+
+
+def download_params(kwargs: dict) -> tuple[str, ...]:
+    """The parameters a download in ``kwargs["fmt"]`` accepts besides the queryables."""
+    return (*DOWNLOAD_PARAMS, "geometry") if kwargs.get("fmt") == "csv" else DOWNLOAD_PARAMS
 
 
 def geojson_document(layer: Layer, queryset: QuerySet, *, precision: int) -> Iterator[str]:
@@ -56,7 +69,7 @@ def _geojson_response(request: HttpRequest, layer: Layer, queryset: QuerySet, pr
 
 
 @require_GET
-@publishing_view
+@publishing_view(accepts=download_params, queryables=True)
 def download(request: HttpRequest, layer_id: str, fmt: str) -> HttpResponse:
     """The whole layer, or its filtered part, in ``fmt`` (geojson, csv, gpkg, shp.zip)."""
     layer = layer_or_404(layer_id)

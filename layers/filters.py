@@ -12,11 +12,21 @@ from functools import reduce
 import django_filters
 from django.db.models import Q, QuerySet
 
-__all__ = ["CharInFilter", "ChoiceInFilter", "TextSearchFilter"]
+__all__ = ["CharInFilter", "ChoiceInFilter", "StrictBooleanFilter", "TextSearchFilter"]
 
 
 class CharInFilter(django_filters.BaseInFilter, django_filters.CharFilter):
     """A comma-separated list of codes: ``comune=015146,015009``."""
+
+
+class StrictBooleanFilter(django_filters.TypedChoiceFilter):
+    """``true`` or ``false``; any other value is refused (a 400 naming the parameter), where
+    django-filter's BooleanFilter would silently ignore it (``sample=maybe``)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("choices", [("true", "true"), ("false", "false")])
+        kwargs.setdefault("coerce", lambda value: value == "true")
+        super().__init__(*args, **kwargs)
 
 
 class ChoiceInFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):

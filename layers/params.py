@@ -3,12 +3,20 @@
 Everything a client sends is checked here and reaches SQL only through the ORM (bound
 parameters). Malformed values raise :class:`remix.errors.UserInputError` naming the parameter;
 :func:`publishing_view` turns them into 400 answers and unknown layers into 404.
+
+Every endpoint declares the query parameters it accepts and answers any other with a 400 that
+names it and lists the accepted ones (OGC API – Features Part 1, /req/core/query-param-unknown),
+through :func:`reject_unknown_params`: plain views with ``publishing_view(accepts=...)`` (and
+``queryables=True`` for views that filter a layer), DRF views through
+:class:`layers.rest.StrictQueryParamsMixin`. To accept a new parameter, add its name to the
+endpoint's declaration (e.g. ``ITEMS_PARAMS`` in :mod:`layers.ogc.views`).
 """
 
 from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable, Iterable
 
 from django.contrib.gis.geos import Polygon
 from django.db.models import QuerySet
@@ -22,7 +30,12 @@ from remix.errors import UserInputError
 __all__ = [
     "RESERVED_PARAMS",
     "UNKNOWN_LAYER",
+    "UNKNOWN_PARAMS",
     "BAD_BBOX",
+    "BBOX_PATTERN",
+    "MAX_OFFSET",
+    "UnknownParameterError",
+    "reject_unknown_params",
     "parse_bbox",
     "parse_int",
     "layer_or_404",
@@ -42,6 +55,38 @@ BAD_BBOX = _(
     "longitudini in [-180, 180] e latitudini in [-90, 90]."
 )
 BAD_INT = _("{name} deve essere un intero tra {low} e {high}.")
+UNKNOWN_PARAMS = _("Parametro sconosciuto: {names}. Parametri accettati: {accepted}.")
+NO_PARAMS = _("nessuno")
+# What ``bbox`` looks like (four decimal numbers); the ranges are checked by parse_bbox.
+_NUMBER = r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?"
+BBOX_PATTERN = rf"^{_NUMBER},{_NUMBER},{_NUMBER},{_NUMBER}$"
+# The largest offset any list accepts (REST and OGC API alike).
+MAX_OFFSET = 10_000_000
+
+
+class UnknownParameterError(UserInputError):
+    """Query parameters the endpoint does not know: named, with the list of accepted ones."""
+
+    def __init__(self, unknown: list[str], accepted: Iterable[str]) -> None:
+        self.accepted = sorted(accepted)
+        super().__init__(
+            UNKNOWN_PARAMS.format(
+                names=", ".join(unknown), accepted=", ".join(self.accepted) or NO_PARAMS
+            ),
+            field=unknown[0],
+        )
+        self.unknown = unknown
+
+    def as_dict(self) -> dict:
+        return {**super().as_dict(), "accepted": self.accepted}
+
+
+def reject_unknown_params(params: QueryDict, accepted: Iterable[str]) -> None:
+    """Raise :class:`UnknownParameterError` if ``params`` holds a name not in ``accepted``."""
+    known = frozenset(accepted)
+    unknown = [name for name in params if name not in known]
+    if unknown:
+        raise UnknownParameterError(unknown, known)
 
 
 def parse_bbox(value: str, *, name: str = "bbox") -> Polygon:
@@ -115,12 +160,40 @@ def filter_key(layer: Layer, params: QueryDict) -> str:
     return "&".join(f"{k}={','.join(sorted(params.getlist(k)))}" for k in keys)
 
 
-def publishing_view(view):
-    """Answer UserInputError with 400 and Http404 with a JSON 404, naming what is wrong."""
+Accepts = Iterable[str] | Callable[[dict], Iterable[str]]
+
+
+def _accepted_params(accepts: Accepts, kwargs: dict, *, queryables: bool) -> frozenset[str] | None:
+    """The declared parameters (``accepts`` may depend on the URL's kwargs), plus the layer's
+    queryables when the view filters; None for an unknown layer (the view answers 404)."""
+    names = set(accepts(kwargs) if callable(accepts) else accepts)
+    if "layer_id" in kwargs:
+        layer = registry.get(kwargs["layer_id"])
+        if layer is None:
+            return None
+        if queryables:
+            names.update(layer.queryables)
+    return frozenset(names)
+
+
+def publishing_view(view=None, *, accepts: Accepts | None = None, queryables: bool = False):
+    """Answer UserInputError with 400 and Http404 with a JSON 404, naming what is wrong.
+
+    With ``accepts`` (parameter names, or a function of the URL kwargs returning them), any
+    other query parameter is a 400 (:func:`reject_unknown_params`); ``queryables=True`` adds
+    the filters of the view's layer (its ``layer_id``). Use it as
+    ``@publishing_view(accepts=("f", "limit"), queryables=True)``.
+    """
+    if view is None:
+        return functools.partial(publishing_view, accepts=accepts, queryables=queryables)
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
         try:
+            if accepts is not None:
+                accepted = _accepted_params(accepts, kwargs, queryables=queryables)
+                if accepted is not None:
+                    reject_unknown_params(request.GET, accepted)
             return view(request, *args, **kwargs)
         except UserInputError as exc:
             return JsonResponse(exc.as_dict(), status=exc.status_code)

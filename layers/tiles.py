@@ -181,7 +181,7 @@ def tile_data(
 
 
 @require_safe
-@publishing_view
+@publishing_view(accepts=(), queryables=True)
 def tile(request: HttpRequest, layer_id: str, z: str, x: str, y: str) -> HttpResponse:
     """One MVT tile of the layer (204 when empty), honouring the layer's filters."""
     layer = layer_or_404(layer_id)
@@ -200,7 +200,7 @@ def tile(request: HttpRequest, layer_id: str, z: str, x: str, y: str) -> HttpRes
 
 
 @require_GET
-@publishing_view
+@publishing_view(accepts=(), queryables=True)
 def tilejson(request: HttpRequest, layer_id: str) -> JsonResponse:
     """The TileJSON 3.0 document of the layer (tile URL keeps the request's filters)."""
     layer = layer_or_404(layer_id)

@@ -15,6 +15,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from layers.rest import StrictQueryParamsMixin
 from lum.proximity import MAX_DISTANCE_M, features_near, proximity_query_parse
 from lum.queries import lums_summary
 from lum.renderers import AnalysisCSVRenderer
@@ -33,10 +34,11 @@ FORMAT = OpenApiParameter(
 )
 
 
-class _AnalysisView(APIView):
+class _AnalysisView(StrictQueryParamsMixin, APIView):
     permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer, AnalysisCSVRenderer]
     csv_filename = "analisi"
+    query_params = (FORMAT,)
 
 
 class LumSummaryView(_AnalysisView):
@@ -47,7 +49,6 @@ class LumSummaryView(_AnalysisView):
         operation_id="analisi_lum_list",
         description="Per ogni LUM pubblicato: servizi nel bacino, interventi che lo toccano e "
         "loro finanziamenti, opportunità e loro ettari nel bacino. CSV: una riga per LUM.",
-        parameters=[FORMAT],
         responses={200: OpenApiTypes.OBJECT},
         tags=["analisi"],
     )
@@ -70,7 +71,6 @@ class LumAnalysisView(_AnalysisView):
         description="Servizi nel bacino per categoria, interventi e opportunità che lo toccano "
         "(numero, ettari, finanziamenti), Comuni raggiunti. Bacino: raggio del LUM o "
         "REMIX_LUM_RADIUS_M.",
-        parameters=[FORMAT],
         responses={200: OpenApiTypes.OBJECT},
         tags=["analisi"],
     )
@@ -86,7 +86,6 @@ class ComuneAnalysisView(_AnalysisView):
         operation_id="analisi_comune_retrieve",
         description="Interventi e finanziamenti per fonte, ettari di opportunità per tipo, quota "
         "di opportunità nei bacini dei LUM (unioni, senza doppi conteggi), servizi per categoria.",
-        parameters=[FORMAT],
         responses={200: OpenApiTypes.OBJECT},
         tags=["analisi"],
     )
@@ -101,7 +100,6 @@ class ZonaAnalysisView(_AnalysisView):
         summary="Analisi di una Zona omogenea",
         operation_id="analisi_zona_retrieve",
         description="Gli stessi indicatori del Comune, sull'insieme dei Comuni della Zona.",
-        parameters=[FORMAT],
         responses={200: OpenApiTypes.OBJECT},
         tags=["analisi"],
     )
@@ -111,6 +109,17 @@ class ZonaAnalysisView(_AnalysisView):
 
 class ProximityView(_AnalysisView):
     csv_filename = "vicinanza"
+    query_params = (
+        OpenApiParameter("lon", float, description="Longitudine, -180…180"),
+        OpenApiParameter("lat", float, description="Latitudine, -90…90"),
+        OpenApiParameter("layer", str, description="Layer dell'elemento di riferimento"),
+        OpenApiParameter("id", str, description="Id dell'elemento di riferimento"),
+        OpenApiParameter(
+            "distanza", float, required=True, description=f"Metri, 1…{MAX_DISTANCE_M}"
+        ),
+        OpenApiParameter("layers", str, description="Elenco di id di layer, separati da ,"),
+        FORMAT,
+    )
 
     @extend_schema(
         summary="Che cosa c'è entro X metri",
@@ -118,17 +127,6 @@ class ProximityView(_AnalysisView):
         description="Per ogni layer pubblicato (o quelli in `layers`), gli elementi entro "
         "`distanza` metri da un punto (`lon`, `lat` in WGS 84) o da un elemento (`layer`, "
         "`id`), dal più vicino; distanze nel CRS metrico (UTM 32N).",
-        parameters=[
-            OpenApiParameter("lon", float, description="Longitudine, -180…180"),
-            OpenApiParameter("lat", float, description="Latitudine, -90…90"),
-            OpenApiParameter("layer", str, description="Layer dell'elemento di riferimento"),
-            OpenApiParameter("id", str, description="Id dell'elemento di riferimento"),
-            OpenApiParameter(
-                "distanza", float, required=True, description=f"Metri, 1…{MAX_DISTANCE_M}"
-            ),
-            OpenApiParameter("layers", str, description="Elenco di id di layer, separati da ,"),
-            FORMAT,
-        ],
         responses={200: OpenApiTypes.OBJECT},
         tags=["analisi"],
     )

@@ -2,7 +2,9 @@
 
 Columns ``sezione, riga, campo, valore``: one line per value, so every analysis fits one shape
 that spreadsheets and pandas can pivot. A view may define ``csv_rows(data)`` to return a flat
-table of its own instead (the proximity query lists one feature per line).
+table of its own instead (the proximity query lists one feature per line): it is used for the
+view's own document only, i.e. a successful GET; any other answer (an error, the OPTIONS
+metadata) is written in the long format.
 """
 
 from __future__ import annotations
@@ -46,11 +48,13 @@ class AnalysisCSVRenderer(BaseRenderer):
         context = renderer_context or {}
         view = context.get("view")
         response = context.get("response")
+        request = context.get("request")
         if (
-            view is not None
-            and hasattr(view, "csv_rows")
-            and response
+            hasattr(view, "csv_rows")
+            and response is not None
             and response.status_code < 400
+            and request is not None
+            and request.method in ("GET", "HEAD")
         ):
             header, rows = view.csv_rows(data)
         else:

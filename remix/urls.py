@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+
+from layers.apidocs import DocsView, SchemaView
 
 urlpatterns = [
     path("api/analisi/", include("lum.api_urls")),
@@ -12,14 +13,16 @@ urlpatterns = [
     path("api/", include("rigenerazione.urls")),
     path("ogc/", include("layers.ogc.urls")),
     path("tiles/", include("layers.tile_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularRedocView.as_view(url_name="schema"), name="api-docs"),
+    path("api/schema/", SchemaView.as_view(), name="schema"),
+    path("api/docs/", DocsView.as_view(url_name="schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("atlante/", include("lum.urls")),
     path("", include("contributi.urls")),
     path("", include("frontend.urls")),
 ]
+
+handler404 = "remix.errors.page_not_found"
 
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns

@@ -6,7 +6,6 @@ use), plus ``bbox`` and ``ordering``; every answer comes from ``.published()`` r
 
 from __future__ import annotations
 
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
@@ -14,12 +13,16 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import generics, serializers
-from rest_framework.filters import BaseFilterBackend, OrderingFilter
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from layers.params import BAD_BBOX, parse_bbox
+from layers.rest import (
+    BBoxFilterBackend,
+    ContractFilterBackend,
+    GeoJsonLimitOffsetPagination,
+    StrictOrderingFilter,
+    StrictQueryParamsMixin,
+)
 from remix.errors import UserInputError
 from rigenerazione.filters import InterventoFilter, OpportunitaFilter
 from rigenerazione.selectors import (
@@ -48,70 +51,10 @@ __all__ = [
 ERROR_GROUP_BY = "group_by deve essere 'zona' o 'comune'."
 
 
-class GeoJsonLimitOffsetPagination(LimitOffsetPagination):
-    """``limit``/``offset`` pages as a GeoJSON FeatureCollection with ``count``/``next``."""
-
-    default_limit = 100
-    max_limit = 1000
-
-    def get_paginated_response(self, data) -> Response:
-        return Response(
-            {
-                "type": "FeatureCollection",
-                "count": self.count,
-                "next": self.get_next_link(),
-                "previous": self.get_previous_link(),
-                "features": data["features"],
-            }
-        )
-
-    def get_paginated_response_schema(self, schema: dict) -> dict:
-        base = super().get_paginated_response_schema(schema)
-        props = base["properties"]
-        props["features"] = props.pop("results")
-        base["properties"] = {"type": {"type": "string", "enum": ["FeatureCollection"]}, **props}
-        return base
-
-
-class BBoxFilterBackend(BaseFilterBackend):
-    """``bbox=minlon,minlat,maxlon,maxlat`` (WGS 84) on the view's ``bbox_filter_field``."""
-
-    def filter_queryset(self, request: Request, queryset, view):
-        value = request.query_params.get("bbox")
-        if not value:
-            return queryset
-        box = parse_bbox(value)
-        return queryset.filter(**{f"{view.bbox_filter_field}__intersects": box})
-
-    def get_schema_operation_parameters(self, view) -> list[dict]:
-        return [
-            {
-                "name": "bbox",
-                "required": False,
-                "in": "query",
-                "description": BAD_BBOX,
-                "schema": {"type": "string", "example": "9.10,45.42,9.25,45.52"},
-            }
-        ]
-
-
-class ContractFilterBackend(DjangoFilterBackend):
-    """The view's FilterSet; a bad value is a 400 naming the parameter (like the engine)."""
-
-    def filter_queryset(self, request: Request, queryset, view):
-        filterset = self.get_filterset(request, queryset, view)
-        if filterset is None:
-            return queryset
-        if not filterset.is_valid():
-            name, messages = next(iter(filterset.errors.items()))
-            raise UserInputError(f"{name}: {' '.join(messages)}", field=name)
-        return filterset.qs
-
-
 FILTERS = [BBoxFilterBackend, ContractFilterBackend]
 
 
-class _InterventiBase(generics.GenericAPIView):
+class _InterventiBase(StrictQueryParamsMixin, generics.GenericAPIView):
     serializer_class = InterventoSerializer
     filterset_class = InterventoFilter
     filter_backends = FILTERS
@@ -121,7 +64,7 @@ class _InterventiBase(generics.GenericAPIView):
         return interventi_list()
 
 
-class _OpportunitaBase(generics.GenericAPIView):
+class _OpportunitaBase(StrictQueryParamsMixin, generics.GenericAPIView):
     serializer_class = OpportunitaSerializer
     filterset_class = OpportunitaFilter
     filter_backends = FILTERS
@@ -134,7 +77,7 @@ class _OpportunitaBase(generics.GenericAPIView):
 class InterventoListApi(_InterventiBase, generics.ListAPIView):
     """Published interventi as a paginated GeoJSON FeatureCollection."""
 
-    filter_backends = [*FILTERS, OrderingFilter]
+    filter_backends = [*FILTERS, StrictOrderingFilter]
     ordering_fields = ("title", "stato", "anno_inizio", "anno_fine", "costo_totale", "updated_at")
     pagination_class = GeoJsonLimitOffsetPagination
 
@@ -148,7 +91,7 @@ class InterventoDetailApi(_InterventiBase, generics.RetrieveAPIView):
 class OpportunitaListApi(_OpportunitaBase, generics.ListAPIView):
     """Published opportunità as a paginated GeoJSON FeatureCollection."""
 
-    filter_backends = [*FILTERS, OrderingFilter]
+    filter_backends = [*FILTERS, StrictOrderingFilter]
     ordering_fields = ("title", "tipo", "stato", "superficie_m2", "updated_at")
     pagination_class = GeoJsonLimitOffsetPagination
 
@@ -193,7 +136,6 @@ class _SummaryMixin:
 
 @extend_schema_view(
     get=extend_schema(
-        parameters=[GROUP_BY_PARAM],
         filters=True,
         responses=_results(
             "FundingByGroup",
@@ -211,6 +153,7 @@ class FundingByGroupApi(_SummaryMixin, _InterventiBase):
 
     summary = staticmethod(funding_by_group)
     grouped = True
+    query_params = (GROUP_BY_PARAM,)
 
 
 @extend_schema_view(
@@ -255,7 +198,6 @@ class FundingBySourceApi(_SummaryMixin, _InterventiBase):
 
 @extend_schema_view(
     get=extend_schema(
-        parameters=[GROUP_BY_PARAM],
         filters=True,
         responses=_results(
             "OpportunitaHectares",
@@ -274,3 +216,4 @@ class OpportunitaHectaresApi(_SummaryMixin, _OpportunitaBase):
 
     summary = staticmethod(opportunita_hectares_by_group)
     grouped = True
+    query_params = (GROUP_BY_PARAM,)

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django_filters.rest_framework import BooleanFilter
 
-from layers.filters import CharInFilter, ChoiceInFilter, TextSearchFilter
+from layers.filters import CharInFilter, ChoiceInFilter, StrictBooleanFilter, TextSearchFilter
 from rigenerazione.models import (
     AmbitoRicaduta,
     Finanziamento,
@@ -56,7 +55,7 @@ class InterventoFilter(django_filters.FilterSet):
         ),
         label="Testo libero",
     )
-    sample = BooleanFilter(field_name="is_sample", label="Dato di esempio")
+    sample = StrictBooleanFilter(field_name="is_sample", label="Dato di esempio")
 
     class Meta:
         model = Intervento
@@ -97,7 +96,7 @@ class OpportunitaFilter(InComuneFilterSet):
         ),
         label="Testo libero",
     )
-    sample = BooleanFilter(field_name="is_sample", label="Dato di esempio")
+    sample = StrictBooleanFilter(field_name="is_sample", label="Dato di esempio")
 
     class Meta:
         model = Opportunita

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from rest_framework import generics
 
+from layers.rest import StrictQueryParamsMixin
 from territorio.selectors import comuni_list, zone_list
 from territorio.serializers import ComuneSerializer, ZonaOmogeneaSerializer
 
 __all__ = ["ComuneListApi", "ComuneDetailApi", "ZonaOmogeneaListApi"]
 
 
-class ComuneListApi(generics.ListAPIView):
+class ComuneListApi(StrictQueryParamsMixin, generics.ListAPIView):
     """All Comuni of the CMM as a GeoJSON FeatureCollection (not paginated: 133 features)."""
 
     serializer_class = ComuneSerializer
@@ -21,7 +22,7 @@ class ComuneListApi(generics.ListAPIView):
         return comuni_list()
 
 
-class ComuneDetailApi(generics.RetrieveAPIView):
+class ComuneDetailApi(StrictQueryParamsMixin, generics.RetrieveAPIView):
     """One Comune by ISTAT code, as a GeoJSON Feature."""
 
     serializer_class = ComuneSerializer
@@ -31,7 +32,7 @@ class ComuneDetailApi(generics.RetrieveAPIView):
         return comuni_list()
 
 
-class ZonaOmogeneaListApi(generics.ListAPIView):
+class ZonaOmogeneaListApi(StrictQueryParamsMixin, generics.ListAPIView):
     """The Zone omogenee as a GeoJSON FeatureCollection."""
 
     serializer_class = ZonaOmogeneaSerializer

@@ -37,8 +37,35 @@ COMMON = {
 }
 
 
-def _response(description: str, media: str) -> dict:
-    return {"200": {"description": description, "content": {media: {"schema": {"type": "object"}}}}}
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["detail"],
+    "properties": {
+        "detail": {"type": "string", "description": "Che cosa non va."},
+        "field": {"type": "string", "description": "Il parametro in errore."},
+        "accepted": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Per un parametro sconosciuto: i parametri accettati.",
+        },
+    },
+}
+ERROR_CONTENT = {"application/json": {"schema": ERROR_SCHEMA}}
+
+
+def _response(description: str, media: str, *, not_found: bool = False) -> dict:
+    """200 in ``media`` or HTML (``f=html``), 400 for a bad or unknown parameter, and 404
+    where the path names a collection or a feature."""
+    responses = {
+        "200": {
+            "description": description,
+            "content": {media: {"schema": {"type": "object"}}, "text/html": {"schema": {}}},
+        },
+        "400": {"description": "Parametro errato o sconosciuto.", "content": ERROR_CONTENT},
+    }
+    if not_found:
+        responses["404"] = {"description": "Non trovato.", "content": ERROR_CONTENT}
+    return responses
 
 
 def _layer_paths(layer: Layer) -> dict:
@@ -54,7 +81,7 @@ def _layer_paths(layer: Layer) -> dict:
             "get": {
                 "summary": layer.title.get("it"),
                 "parameters": [COMMON["f"]],
-                "responses": _response("La collezione.", "application/json"),
+                "responses": _response("La collezione.", "application/json", not_found=True),
             }
         },
         f"{base}/items": {
@@ -62,14 +89,14 @@ def _layer_paths(layer: Layer) -> dict:
                 "summary": f"{layer.title.get('it')}: elementi",
                 "parameters": [COMMON[k] for k in ("f", "limit", "offset", "bbox", "crs")]
                 + filters,
-                "responses": _response("Gli elementi.", "application/geo+json"),
+                "responses": _response("Gli elementi.", "application/geo+json", not_found=True),
             }
         },
         f"{base}/items/{{featureId}}": {
             "get": {
                 "summary": f"{layer.title.get('it')}: un elemento",
                 "parameters": [feature_id, COMMON["f"], COMMON["crs"]],
-                "responses": _response("L'elemento.", "application/geo+json"),
+                "responses": _response("L'elemento.", "application/geo+json", not_found=True),
             }
         },
     }

@@ -33,6 +33,9 @@ from layers.versions import layer_version
 
 __all__ = [
     "CONFORMANCE",
+    "DOCUMENT_PARAMS",
+    "ITEMS_PARAMS",
+    "ITEM_PARAMS",
     "DEFAULT_LIMIT",
     "MAX_LIMIT",
     "landing",
@@ -57,6 +60,11 @@ MAX_LIMIT = 10_000
 MAX_OFFSET = 10_000_000
 PRECISION = 7
 TITLE = "Remix — OGC API Features"
+# The query parameters each endpoint accepts (a layer's queryables are added to those of its
+# endpoints); anything else is a 400 naming it. Add a parameter here when it is implemented.
+DOCUMENT_PARAMS = ("f",)
+ITEMS_PARAMS = ("f", "limit", "offset", "bbox", "crs", "bbox-crs")
+ITEM_PARAMS = ("f", "crs")
 
 
 def _url(request: HttpRequest, name: str, query: str = "", **kwargs) -> str:
@@ -72,7 +80,7 @@ def _self_links(request: HttpRequest, name: str, media: str = "application/json"
 
 
 @require_GET
-@publishing_view
+@publishing_view(accepts=DOCUMENT_PARAMS)
 def landing(request: HttpRequest) -> HttpResponse:
     """The landing page: links to the API definition, conformance and collections."""
     fmt = output_format(request)
@@ -100,7 +108,7 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@publishing_view
+@publishing_view(accepts=DOCUMENT_PARAMS)
 def conformance(request: HttpRequest) -> HttpResponse:
     """The conformance classes this API implements."""
     return answer(
@@ -109,7 +117,7 @@ def conformance(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@publishing_view
+@publishing_view(accepts=DOCUMENT_PARAMS)
 def api_definition(request: HttpRequest) -> HttpResponse:
     """The OpenAPI 3.0 definition of the OGC endpoints."""
     doc = openapi_document(request, registry.all())
@@ -169,7 +177,7 @@ def _collection_doc(request: HttpRequest, layer: Layer) -> dict:
 
 
 @require_GET
-@publishing_view
+@publishing_view(accepts=DOCUMENT_PARAMS)
 def collections(request: HttpRequest) -> HttpResponse:
     """Every published layer as a feature collection."""
     fmt = output_format(request)
@@ -181,7 +189,7 @@ def collections(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@publishing_view
+@publishing_view(accepts=DOCUMENT_PARAMS)
 def collection(request: HttpRequest, layer_id: str) -> HttpResponse:
     """One collection's description."""
     fmt = output_format(request)
@@ -190,7 +198,7 @@ def collection(request: HttpRequest, layer_id: str) -> HttpResponse:
 
 
 @require_GET
-@publishing_view
+@publishing_view(accepts=DOCUMENT_PARAMS)
 def queryables(request: HttpRequest, layer_id: str) -> HttpResponse:
     """The filter parameters of the collection, as a JSON Schema."""
     layer = layer_or_404(layer_id)
@@ -222,7 +230,7 @@ def _geojson(features: list[str], meta: dict, srid: int) -> HttpResponse:
 
 
 @require_GET
-@publishing_view
+@publishing_view(accepts=ITEMS_PARAMS, queryables=True)
 def items(request: HttpRequest, layer_id: str) -> HttpResponse:
     """A page of features: ``limit``/``offset``, ``bbox``, queryables and ``crs``."""
     fmt = output_format(request)
@@ -265,7 +273,7 @@ def items(request: HttpRequest, layer_id: str) -> HttpResponse:
 
 
 @require_GET
-@publishing_view
+@publishing_view(accepts=ITEM_PARAMS)
 def item(request: HttpRequest, layer_id: str, feature_id: str) -> HttpResponse:
     """One feature by id (the layer's id field; Comuni: ISTAT code)."""
     fmt = output_format(request)
