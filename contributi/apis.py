@@ -117,7 +117,7 @@ def _own_job(request, job_id) -> UploadJob:
     return get_object_or_404(UploadJob.objects.defer("data"), pk=job_id, user=request.user)
 
 
-class UploadJobApi(APIView):
+class UploadJobApi(StrictQueryParamsMixin, APIView):
     """An upload job's status, and its report once checked."""
 
     permission_classes = [IsContributor]
@@ -127,7 +127,7 @@ class UploadJobApi(APIView):
         return _job_response(request, _own_job(request, job_id))
 
 
-class UploadJobActionApi(APIView):
+class UploadJobActionApi(StrictQueryParamsMixin, APIView):
     """``confirm``: commit a clean report in the background; ``cancel``: stop the job."""
 
     permission_classes = [IsContributor]
