@@ -1,10 +1,12 @@
 """Benchmark of the publishing engine: ``python -m bench.run [--sizes 10000,100000]``.
 
 For each size the synthetic load layer is regenerated (``bench_load``) and, in the same run,
-the engine is measured against its baselines: the raw PostGIS SQL building the same
-documents, a plain DRF-GIS list view, django-vectortiles, and pgbench on the tile SQL (tiles also
-through nginx, as deployed: deploy/nginx/remix.conf.template). It prints
-markdown tables of ratios (see bench/RESULTS.md). Never part of the test suite.
+the engine is measured against its peers on the same table — tipg (2 uvicorn workers against
+2 gunicorn workers: tiles, OGC items pages, the whole layer) and django-vectortiles — and its
+baselines: the raw PostGIS SQL building the same documents, a plain DRF-GIS list view, and
+``pgbench -M prepared`` of the tile SQL as the database's own limit (tiles also through nginx,
+as deployed: deploy/nginx/remix.conf.template). It prints markdown tables of ratios with the
+targets (see bench/RESULTS.md). Never part of the test suite.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ os.environ.setdefault(
     "PGOPTIONS", settings.DATABASES["default"].get("OPTIONS", {}).get("options", "")
 )
 
+from django.core.cache import caches  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
@@ -53,8 +56,9 @@ from bench.measure import (  # noqa: E402
     wrk_rps,
     wsgi_call,
 )
+from bench.peers import catalogue_tiles, engine_paths, tipg_paths, tipg_server  # noqa: E402
 from layers.http import gzip_chunks  # noqa: E402
-from layers.tiles import tile_cache_clear  # noqa: E402
+from layers.tiles import CACHE_ALIAS  # noqa: E402
 from remix.wsgi import application  # noqa: E402
 
 DUOMO = (9.1900, 45.4642)
@@ -65,6 +69,8 @@ REPEAT = 7
 THROUGHPUT_ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 DRF_MAX = 100_000
+# Both servers of the peer comparison run this many worker processes.
+PEER_WORKERS = 2
 
 
 def fetch_raw(sql: str):
@@ -101,8 +107,8 @@ def measure_feed(cold: str, results: dict, *, with_drf: bool) -> None:
 
 
 def _wsgi_get(path: str) -> tuple[str, bytes]:
-    """Status and body of one GET through the project's WSGI application (the tile shortcut,
-    then Django's whole middleware stack), in process."""
+    """Status and body of one GET through the project's WSGI application (Django's whole
+    middleware stack), in process."""
     status, _, body = wsgi_call(application, path)
     return status, body
 
@@ -110,7 +116,7 @@ def _wsgi_get(path: str) -> tuple[str, bytes]:
 def _timed_get(path: str, *, clear_cache: bool = False) -> float:
     """Seconds of one in-process request (see :func:`_wsgi_get`)."""
     if clear_cache:
-        tile_cache_clear()
+        caches[CACHE_ALIAS].clear()
     start = time.perf_counter()
     status, _ = _wsgi_get(path)
     elapsed = time.perf_counter() - start
@@ -196,6 +202,40 @@ def measure_settings(cold: str, results: dict) -> None:
         cursor.execute("RESET max_parallel_workers_per_gather; RESET jit")
 
 
+def measure_peers(results: dict) -> None:
+    """The engine (gunicorn, tile cache off) side by side with tipg (uvicorn), same number of
+    workers, same table: cold tiles (the versioned URLs of the catalogue, as a map asks) and
+    items pages in requests per second (rounds run in turn), the whole layer in seconds, and
+    tile sizes."""
+    count = results["count"]
+    with (
+        gunicorn(PORT + 4, PEER_WORKERS, BENCH_TILE_CACHE="off") as engine,
+        tipg_server(PORT + 5, PEER_WORKERS) as tipg,
+    ):
+        engine_path = engine_paths(count, catalogue_tiles(engine))
+        tipg_path = tipg_paths(count)
+        cases = {}
+        for name, (z, x, y) in tiles().items():
+            cases[f"tile {name}"] = tuple(
+                url + path.format(z=z, x=x, y=y)
+                for url, path in ((engine, engine_path["tile"]), (tipg, tipg_path["tile"]))
+            )
+            sizes = [len(http_get(u)[1]) / 1e3 for u in cases[f"tile {name}"]]
+            results[f"peer_{name}_engine_kb"], results[f"peer_{name}_tipg_kb"] = sizes
+        for name in ("limit=100", "limit=1000", "deep offset", "bbox"):
+            cases[name] = (engine + engine_path[name], tipg + tipg_path[name])
+        for name, (ours, theirs) in cases.items():
+            actions = {"engine": lambda u=ours: wrk_rps(u), "tipg": lambda u=theirs: wrk_rps(u)}
+            for who, rps in interleaved(actions, repeat=THROUGHPUT_ROUNDS).items():
+                results[f"peer {name} {who}"] = rps
+        whole = {
+            "engine": lambda: timed(lambda: http_get(engine + engine_path["whole"], IDENTITY)),
+            "tipg": lambda: timed(lambda: http_get(tipg + tipg_path["whole"], IDENTITY)),
+        }
+        for who, seconds in interleaved(whole, repeat=3).items():
+            results[f"peer whole {who}"] = seconds
+
+
 def measure_memory(results: dict) -> None:
     for fmt in ("geojson", "gpkg"):
         out = subprocess.run(
@@ -220,6 +260,7 @@ def run_size(count: int, *, full: bool) -> dict:
             measure_throughput(cold, warm, results)
             measure_settings(cold, results)
     if full:
+        measure_peers(results)  # on its own: no other server running meanwhile
         measure_memory(results)
     return results
 

@@ -3,8 +3,7 @@
 The production settings (:mod:`remix.settings`) never install ``bench``; ``make bench`` and
 the benchmark's servers run with this module.
 
-``BENCH_TILE_CACHE=off`` swaps the tile cache for a dummy one and turns the in-memory level off,
-so every tile request is cold;
+``BENCH_TILE_CACHE=off`` swaps the tile cache for a dummy one, so every tile request is cold;
 ``CONN_MAX_AGE`` (read by remix.settings) toggles persistent connections.
 """
 
@@ -18,12 +17,11 @@ ROOT_URLCONF = "bench.urls"
 INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
 if os.environ.get("BENCH_TILE_CACHE", "on") == "off":
     CACHES = {**CACHES, "tiles": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-    TILE_MEMORY_CACHE_MB = 0
 else:
     CACHES = {
         **CACHES,
         "tiles": {
-            "BACKEND": "layers.tilecache.TileFileCache",
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": os.environ.get("BENCH_TILE_DIR", tempfile.mkdtemp(prefix="remix-tiles-")),
             "TIMEOUT": None,
             "OPTIONS": {"MAX_ENTRIES": 1_000_000},

@@ -1,10 +1,11 @@
 """The admin's share of the permission rules: a mixin for the rigenerazione ModelAdmins.
 
 For a municipality operator it scopes the change list and the history pages to their Comuni,
-refuses changes to other Comuni's records (and while under review), offers only their Comuni
-in the Comune choices, keeps the publication fields read-only and turns an edited published
-record back into a draft; restoring an old version from the history pages is left to
-reviewers. Reviewers and administrators see everything.
+refuses changes to other Comuni's records (and while under review), hands the writing user
+to the model's validation (which refuses a geometry outside their Comuni), keeps the
+publication fields read-only and turns an edited published record back into a draft;
+restoring an old version from the history pages is left to reviewers. Reviewers and
+administrators see everything.
 """
 
 from __future__ import annotations
@@ -79,6 +80,22 @@ class ComuneScopedAdminMixin:
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         self._scope_comuni(db_field, request, kwargs)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """The form tells the model who is writing, so the model's own validation
+        (``clean()``: :func:`rules.writers.may_write_in` on the geometry's Comuni) refuses
+        a geometry outside the user's Comuni with a message on the geometry field."""
+        form = super().get_form(request, obj, change=change, **kwargs)
+        user = request.user
+
+        class WriterForm(form):
+            def _post_clean(self):
+                self.instance.writer = user
+                if "geom" in self.changed_data and hasattr(self.instance, "comune_id"):
+                    self.instance.comune_id = None  # derived again from the new perimeter
+                super()._post_clean()
+
+        return WriterForm
 
     def save_model(self, request, obj, form, change) -> None:
         if change:

@@ -20,6 +20,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from rigenerazione.models import Intervento, Opportunita
 from rules.publication import PublicationState
+from rules.writers import REVIEW_PERMISSION, is_reviewer, may_write_in, operator_comuni_ids
 from territorio.models import Comune
 
 __all__ = [
@@ -37,26 +38,6 @@ __all__ = [
     "IsReviewer",
     "CanChangeRecord",
 ]
-
-REVIEW_PERMISSION = "contributi.review_contributions"
-
-
-def is_reviewer(user) -> bool:
-    """CMM reviewers and administrators."""
-    return bool(user and user.is_authenticated and user.is_active) and (
-        user.is_superuser or user.has_perm(REVIEW_PERMISSION)
-    )
-
-
-def operator_comuni_ids(user) -> set[int]:
-    """Primary keys of the Comuni a municipality operator writes for (empty for others)."""
-    if not (user and user.is_authenticated and user.is_active):
-        return set()
-    cached = getattr(user, "_remix_comuni_ids", None)
-    if cached is None:
-        cached = set(Comune.objects.filter(operatori__user=user).values_list("pk", flat=True))
-        user._remix_comuni_ids = cached
-    return cached
 
 
 def is_operator(user) -> bool:
@@ -78,11 +59,8 @@ def record_comuni_ids(record: Model) -> set[int]:
 
 
 def can_create_in(user, comuni_ids: Iterable[int]) -> bool:
-    """May this user create a record located in all these Comuni?"""
-    wanted = set(comuni_ids)
-    if is_reviewer(user):
-        return True
-    return bool(wanted) and wanted <= operator_comuni_ids(user)
+    """May this user create a record located in all these Comuni? (:func:`may_write_in`)"""
+    return may_write_in(user, comuni_ids)
 
 
 def can_change(user, record: Model) -> bool:

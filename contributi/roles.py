@@ -1,5 +1,7 @@
 """The four roles of Remix as Django groups, created idempotently after every migrate.
 
+Who writes in which Comune is :func:`rules.writers.may_write_in`.
+
 - anonymous public: no group, reads published records only;
 - ``Operatori comunali``: add/change interventions, fundings and opportunities — scoped to
   their Comuni by :mod:`contributi.permissions` (the group alone gives no Comune);

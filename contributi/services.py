@@ -100,6 +100,7 @@ def _feature_create(target_key: str, feature, user, source: str) -> Model:
         "description": values.get("description", ""),
         "publication_state": PublicationState.BOZZA,
         "created_by": user,
+        "writer": user,
         "source": source,
     }
     if target_key == "opportunita":
@@ -280,10 +281,14 @@ def record_update(
         if is_opportunita:
             if comuni:
                 changes["comune"] = comuni[0]
-            record = opportunita_update(opportunita=record, **changes)
+            record = opportunita_update(opportunita=record, writer=user, **changes)
         else:
             record = intervento_update(
-                intervento=record, comuni=comuni, finanziamenti=finanziamenti, **changes
+                intervento=record,
+                comuni=comuni,
+                finanziamenti=finanziamenti,
+                writer=user,
+                **changes,
             )
     except ValidationError as exc:
         fields = list(getattr(exc, "message_dict", {}) or [])

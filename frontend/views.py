@@ -10,8 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.generic import RedirectView, TemplateView
 
 from frontend import selectors
-from layers.catalogue import layer_entry
-from layers.registry import registry
+from layers.catalogue import catalogue_entries
 from rigenerazione.models import AmbitoRicaduta
 
 __all__ = [
@@ -66,7 +65,7 @@ class DataView(TemplateView):
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
-        context["layers"] = [layer_entry(layer) for layer in registry.all()]
+        context["layers"] = catalogue_entries()
         return context
 
 

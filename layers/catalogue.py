@@ -11,21 +11,24 @@ from django.views.decorators.http import require_GET
 
 from layers.params import publishing_view
 from layers.registry import THEMES, Layer, registry
+from layers.tiles import tile_url_template
+from layers.versions import LayerVersion, layer_versions
 
-__all__ = ["layer_links", "layer_entry", "catalogue"]
+__all__ = ["layer_links", "layer_entry", "catalogue_entries", "catalogue"]
 
 EXPORT_FORMATS = {"geojson": "geojson", "csv": "csv", "gpkg": "gpkg", "shp": "shp.zip"}
 
 
-def layer_links(layer: Layer) -> dict:
-    """Root-relative URLs of every endpoint that serves ``layer``."""
-    tile = reverse("tiles:tile", kwargs={"layer_id": layer.id, "z": 0, "x": 0, "y": 0})
+def layer_links(layer: Layer, version: LayerVersion) -> dict:
+    """Root-relative URLs of every endpoint that serves ``layer``: ``tiles`` carries the data
+    ``version`` (immutable tiles, for maps), ``tiles_plain`` is the fixed URL (for QGIS)."""
     return {
         "ogc_collection": reverse("ogc:collection", kwargs={"layer_id": layer.id}),
         "ogc_items": reverse("ogc:items", kwargs={"layer_id": layer.id}),
         "geojson": reverse("layers:download", kwargs={"layer_id": layer.id, "fmt": "geojson"}),
         "tilejson": reverse("tiles:tilejson", kwargs={"layer_id": layer.id}),
-        "tiles": tile.replace("/0/0/0.pbf", "/{z}/{x}/{y}.pbf"),
+        "tiles": tile_url_template(layer, version),
+        "tiles_plain": tile_url_template(layer),
         "exports": {
             key: reverse("layers:download", kwargs={"layer_id": layer.id, "fmt": fmt})
             for key, fmt in EXPORT_FORMATS.items()
@@ -34,8 +37,8 @@ def layer_links(layer: Layer) -> dict:
     }
 
 
-def layer_entry(layer: Layer) -> dict:
-    """The catalogue entry of one layer."""
+def layer_entry(layer: Layer, version: LayerVersion) -> dict:
+    """The catalogue entry of one layer at its current data ``version``."""
     return {
         "id": layer.id,
         "title": layer.title,
@@ -55,15 +58,25 @@ def layer_entry(layer: Layer) -> dict:
         "queryables": layer.queryables,
         "popup_fields": [{"name": f.name, "label": f.label} for f in layer.popup],
         "fields": [{"name": f.name, "label": f.label} for f in layer.fields],
-        "links": layer_links(layer),
+        "links": layer_links(layer, version),
     }
+
+
+def catalogue_entries() -> list[dict]:
+    """The entries of every available layer, in registration order (one version query)."""
+    layers = registry.all()
+    versions = layer_versions(layers)
+    return [layer_entry(layer, versions[layer.id]) for layer in layers]
 
 
 @require_GET
 @publishing_view(accepts=())
 def catalogue(request: HttpRequest) -> JsonResponse:
-    """Every available layer, in registration order."""
-    return JsonResponse(
-        {"layers": [layer_entry(layer) for layer in registry.all()]},
+    """Every available layer, in registration order (never cached: tile URLs name the
+    current data versions)."""
+    response = JsonResponse(
+        {"layers": catalogue_entries()},
         json_dumps_params={"ensure_ascii": False},
     )
+    response["Cache-Control"] = "no-cache"
+    return response

@@ -82,11 +82,13 @@ def download(request: HttpRequest, layer_id: str, fmt: str) -> HttpResponse:
     version = layer_version(layer)
     encoding = "gzip" if fmt == "geojson" and wants_gzip(request) else "identity"
     etag = etag_for(version, fmt, filter_key(layer, params), str(precision), options, encoding)
-    if (cached := not_modified_response(request, etag, version)) is not None:
+    compressible = fmt == "geojson"
+    cached = not_modified_response(request, etag, version, vary_encoding=compressible)
+    if cached is not None:
         return cached
     if fmt == "geojson":
         response = _geojson_response(request, layer, queryset, precision)
     else:
         response = exports.export_response(layer, queryset, fmt, params)
-    set_validators(response, etag, version)
+    set_validators(response, etag, version, vary_encoding=compressible)
     return response

@@ -11,6 +11,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_http_date_safe
 
 from layers.versions import LayerVersion
@@ -20,7 +21,6 @@ __all__ = [
     "etag_for",
     "is_current",
     "not_modified_response",
-    "validator_headers",
     "set_validators",
     "wants_gzip",
     "gzip_chunks",
@@ -53,33 +53,31 @@ def is_current(
 
 
 def not_modified_response(
-    request: HttpRequest, etag: str, version: LayerVersion
+    request: HttpRequest, etag: str, version: LayerVersion, *, vary_encoding: bool = False
 ) -> HttpResponseNotModified | None:
-    """A 304 when the client's copy is current."""
+    """A 304 when the client's copy is current (``vary_encoding``: see :func:`set_validators`)."""
     headers = request.headers
     if not is_current(
         headers.get("If-None-Match"), headers.get("If-Modified-Since"), etag, version
     ):
         return None
     response = HttpResponseNotModified()
-    set_validators(response, etag, version)
+    set_validators(response, etag, version, vary_encoding=vary_encoding)
     return response
 
 
-def validator_headers(etag: str, version: LayerVersion) -> list[tuple[str, str]]:
-    """ETag, Last-Modified, a revalidate-always Cache-Control and Vary."""
-    headers = [("ETag", etag)]
+def set_validators(
+    response: HttpResponse, etag: str, version: LayerVersion, *, vary_encoding: bool = False
+) -> None:
+    """ETag, Last-Modified and a revalidate-always Cache-Control; ``Vary: Accept-Encoding``
+    only where the answer may be compressed (else every distinct Accept-Encoding would be a
+    separate entry in shared caches)."""
+    response["ETag"] = etag
     if version.last_modified_http is not None:
-        headers.append(("Last-Modified", version.last_modified_http))
-    headers.append(("Cache-Control", "public, max-age=0, must-revalidate"))
-    headers.append(("Vary", "Accept-Encoding"))
-    return headers
-
-
-def set_validators(response: HttpResponse, etag: str, version: LayerVersion) -> None:
-    """Set :func:`validator_headers` on ``response``."""
-    for name, value in validator_headers(etag, version):
-        response[name] = value
+        response["Last-Modified"] = version.last_modified_http
+    response["Cache-Control"] = "public, max-age=0, must-revalidate"
+    if vary_encoding:
+        patch_vary_headers(response, ["Accept-Encoding"])
 
 
 def wants_gzip(request: HttpRequest) -> bool:

@@ -9,22 +9,24 @@ values are always parameters.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import NamedTuple
 
-from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import connection
 from django.db.models import F, IntegerField, QuerySet
 
-from layers import pgprepared
 from layers.registry import Layer, resolve_lookup
 from layers.srid import STORAGE_SRID, WEB_MERCATOR_SRID
 
 __all__ = [
     "MVT_EXTENT",
     "MVT_BUFFER",
+    "TILE_BYTE_BUDGET",
+    "pixel_size",
     "layer_select",
     "feature_sql",
     "features_iter",
     "features_page",
+    "TileStatement",
     "tile_sql",
     "tile_params",
     "tile_bytes",
@@ -41,6 +43,17 @@ WEB_MERCATOR_WIDTH = 40075016.685578488
 _HALF = WEB_MERCATOR_WIDTH / 2
 WORLD_BOX = f"ST_MakeBox2D(ST_Point({-_HALF}, {-_HALF}), ST_Point({_HALF}, {_HALF}))"
 FETCH_ROWS = 2000
+# Screen pixels across a tile as drawn (Leaflet.VectorGrid: 256): what "a pixel" means below.
+TILE_PIXELS = 256
+# What a tile may weigh: browsers choke on megabyte tiles. Over it, its smallest features are
+# left out (see tile_bytes): aiming this far below the budget, in at most so many attempts.
+TILE_BYTE_BUDGET = 500_000
+BUDGET_MARGIN = 0.9
+MAX_GENERALISATIONS = 4
+# (layer id, zoom) → bytes per feature of an over-full tile this process built: a hint for the
+# next tiles of that zoom, which then skip the full build (never a source of content).
+_BYTES_PER_FEATURE: dict[tuple[str, int], float] = {}
+POINT_TYPES = frozenset({"Point", "MultiPoint"})
 
 ID, GEOM = "rx_id", "rx_geom"
 
@@ -97,58 +110,131 @@ def features_page(layer: Layer, queryset: QuerySet, *, precision: int, srid: int
         return [row[0] for row in cursor.fetchall()]
 
 
-def tile_sql(layer: Layer, queryset: QuerySet) -> tuple[str, list]:
-    """SQL of any MVT tile of ``queryset`` and its query's own parameters.
+def _is_point_layer(layer: Layer) -> bool:
+    return layer.geometry_type in POINT_TYPES
 
-    The popup attributes, geometry simplified to the zoom (half a tile pixel), one MVT layer
-    named after the layer id; features whose bounding box meets the tile plus its buffer (an
-    index scan). Placeholders before the query's own parameters come from
-    :func:`tile_params` — a tile is then one statement whatever its z/x/y, prepared once per
-    connection.
+
+class TileStatement(NamedTuple):
+    """The SQL of a layer's tiles (see :func:`tile_sql`)."""
+
+    mvt: str  # one bytea: the tile
+    sizes: str  # the size of each line or polygon meeting the tile, largest first
+    params: list  # the layer query's own parameters
+    points: bool  # a points layer: nothing to generalise by size
+
+
+# The size of a feature: its bounding box's diagonal in Web Mercator metres.
+_SIZE = f"ST_Length(ST_Transform(ST_BoundingDiagonal(t.{GEOM}), {WEB_MERCATOR_SRID}))"
+# Features whose bounding box meets the tile plus its buffer (an index scan).
+_IN_TILE = (
+    f"t.{GEOM} && ST_Transform(ST_ClipByBox2D(ST_TileEnvelope(%s::int, %s::int, %s::int, "
+    f"margin => {MVT_BUFFER}.0 / {MVT_EXTENT}), {WORLD_BOX}), {STORAGE_SRID})"
+)
+
+
+def tile_sql(layer: Layer, queryset: QuerySet) -> TileStatement:
+    """SQL of any MVT tile of ``queryset``, with the placeholders :func:`tile_params` fills.
+
+    One MVT layer named after the layer id, holding the popup attributes (what the map's style
+    and popup read) of the features whose bounding box meets the tile plus its buffer;
+    geometry simplified to half a pixel; lines and polygons smaller than a given size left out
+    (0 keeps them all; see :func:`tile_bytes`).
+
+    ``ST_AsMVTGeom`` appears once and nothing filters on its result (``ST_AsMVT`` skips the
+    NULL geometries of features clipped away): a filter on it would make PostgreSQL, which
+    flattens the subquery, compute ``ST_AsMVTGeom(ST_Simplify(ST_Transform(…)))`` twice per
+    feature. No fence (``MATERIALIZED``, ``OFFSET 0``) is needed then, and the planner keeps
+    its free choice of scan, parallel or not (figures in bench/RESULTS.md).
     """
     popup = layer.popup
     inner, params = layer_select(layer, queryset, fields=popup)
     quote = connection.ops.quote_name
     props = "".join(f", t.{_alias(i)} AS {quote(f.name)}" for i, f in enumerate(popup))
     feature_id = "'id'" if id_is_integer(layer) else "NULL"
-    sql = (
+    points = _is_point_layer(layer)
+    size = "" if points else f" AND {_SIZE} >= %s::float8"
+    mvt = (
         f"SELECT ST_AsMVT(q, %s::text, {MVT_EXTENT}, 'geom', {feature_id}) FROM ("  # noqa: S608
         f"SELECT ST_AsMVTGeom(ST_Simplify(ST_Transform(t.{GEOM}, {WEB_MERCATOR_SRID}), "
         "%s::float8, true), ST_TileEnvelope(%s::int, %s::int, %s::int), "
         f"{MVT_EXTENT}, {MVT_BUFFER}, true) AS geom, t.{ID} AS id{props} FROM ({inner}) AS t "
-        f"WHERE t.{GEOM} && ST_Transform(ST_ClipByBox2D(ST_TileEnvelope(%s::int, %s::int, "
-        f"%s::int, margin => {MVT_BUFFER}.0 / {MVT_EXTENT}), {WORLD_BOX}), {STORAGE_SRID})"
-        ") AS q WHERE q.geom IS NOT NULL"
+        f"WHERE {_IN_TILE}{size}) AS q"
     )
-    return sql, list(params)
+    sizes = f"SELECT {_SIZE} FROM ({inner}) AS t WHERE {_IN_TILE} ORDER BY 1 DESC"  # noqa: S608
+    return TileStatement(mvt, sizes, list(params), points)
 
 
-def tile_params(layer: Layer, inner_params: list, z: int, x: int, y: int) -> list:
-    """The parameters of :func:`tile_sql`'s statement for tile z/x/y."""
-    tolerance = WEB_MERCATOR_WIDTH / (2**z) / MVT_EXTENT / 2
-    return [layer.id, tolerance, z, x, y, *inner_params, z, x, y]
+def pixel_size(z: int) -> float:
+    """Web Mercator metres of one screen pixel of a tile at zoom ``z`` (tiles drawn at
+    ``TILE_PIXELS`` pixels, as Leaflet does)."""
+    return WEB_MERCATOR_WIDTH / 2**z / TILE_PIXELS
 
 
-def tile_bytes(layer: Layer, statement: tuple[str, list], z: int, x: int, y: int) -> bytes:
-    """The encoded MVT of tile z/x/y (empty bytes when no feature reaches the tile).
+def tile_params(
+    statement: TileStatement, z: int, x: int, y: int, *, layer_id: str, min_size: float = 0.0
+) -> list:
+    """The parameters of ``statement.mvt`` for tile z/x/y: simplified to half a pixel, lines
+    and polygons smaller than ``min_size`` metres left out."""
+    size = [] if statement.points else [min_size]
+    return [layer_id, pixel_size(z) / 2, z, x, y, *statement.params, z, x, y, *size]
 
-    ``statement`` is :func:`tile_sql`'s. It runs as a server-side prepared statement on the
-    request's connection (parsed once per connection; the planner still sees each tile's
-    values), through libpq directly (:mod:`layers.pgprepared`). Where that can't run (inside a
-    transaction, or Django instruments the connection: query log, execute wrappers) or
-    ``TILE_PREPARED_STATEMENTS`` is off (e.g. behind a transaction-pooling PgBouncer older
-    than 1.21): Django's ordinary cursor, health check and query log included.
-    """
-    sql, inner_params = statement
-    params = tile_params(layer, inner_params, z, x, y)
-    db = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: one thread-local lookup
-    if settings.TILE_PREPARED_STATEMENTS and pgprepared.can_run(db, params):
-        value = pgprepared.fetch_value(db, sql, params)
-        return bytes(value) if value is not None else b""
-    with db.cursor() as cursor:
+
+def _fetch_tile(
+    layer: Layer, statement: TileStatement, z, x, y, min_size: float, also: tuple | None = None
+) -> tuple[bytes, tuple]:
+    """The tile and the columns of the one-row SELECT ``also`` (sql, params) read with it."""
+    sql = statement.mvt
+    params = tile_params(statement, z, x, y, layer_id=layer.id, min_size=min_size)
+    if also is not None:
+        sql = f"SELECT ({sql}), a.* FROM ({also[0]}) AS a"  # noqa: S608
+        params = [*params, *also[1]]
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    return bytes(row[0]) if row and row[0] is not None else b""
+    return (bytes(row[0]) if row[0] is not None else b""), tuple(row[1:])
+
+
+def _feature_sizes(statement: TileStatement, z: int, x: int, y: int) -> list[float]:
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sizes, [*statement.params, z, x, y])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def tile_bytes(
+    layer: Layer, statement: TileStatement, z: int, x: int, y: int, *, also: tuple | None = None
+) -> tuple[bytes, tuple]:
+    """The encoded MVT of tile z/x/y (empty bytes when no feature reaches the tile), within
+    ``TILE_BYTE_BUDGET`` when generalising can get it there; and the columns of ``also``, a
+    one-row SELECT ``(sql, params)`` run in the same statement (so in the same snapshot) as
+    the tile's first build: () without it.
+
+    Runs on Django's ordinary cursor (query log, health checks and instrumentation as for any
+    query). Every feature is kept while the tile fits the budget, so that small features of
+    ordinary layers stay on the map. A tile over it keeps its largest features, as many as the
+    budget holds at the bytes per feature the full tile showed (the smallest ones are those a
+    map shows least: below a pixel, nothing at all); halving that number again while over.
+    Once a zoom of a layer has gone over, this process remembers its bytes per feature and
+    starts the next tiles of that zoom from the sizes (no full build thrown away). A points
+    layer has nothing to leave out by size and is sent as it is.
+    """
+    learned = _BYTES_PER_FEATURE.get((layer.id, z))
+    if learned is None or statement.points:
+        data, columns = _fetch_tile(layer, statement, z, x, y, 0.0, also)
+        if len(data) <= TILE_BYTE_BUDGET or statement.points:
+            return data, columns
+        sizes = _feature_sizes(statement, z, x, y)
+        learned = _BYTES_PER_FEATURE[(layer.id, z)] = len(data) / len(sizes)
+    else:
+        sizes, columns = _feature_sizes(statement, z, x, y), None
+    keep = max(int(TILE_BYTE_BUDGET / learned * BUDGET_MARGIN), 1)
+    for _ in range(MAX_GENERALISATIONS):
+        min_size = sizes[keep - 1] if keep < len(sizes) else 0.0
+        data, found = _fetch_tile(layer, statement, z, x, y, min_size, None if columns else also)
+        columns = columns or found
+        if len(data) <= TILE_BYTE_BUDGET or keep == 1:
+            break
+        keep = max(min(keep, len(sizes)) // 2, 1)
+    return data, columns
 
 
 def export_rows(layer: Layer, queryset: QuerySet) -> Iterator[list[tuple]]:

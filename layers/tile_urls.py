@@ -1,4 +1,4 @@
-"""URLs of the vector tiles (mounted at ``/tiles/``).
+"""URLs of the vector tiles (mounted at ``/tiles/``): versioned, plain, and TileJSON.
 
 z/x/y are matched as any path segment and parsed by the view, so that ``/tiles/comuni/a/1/2.pbf``
 is a 400 naming ``z`` rather than an anonymous 404.
@@ -10,11 +10,14 @@ from layers import tiles
 
 app_name = "tiles"
 
+ZXY = r"(?P<z>[^/]+)/(?P<x>[^/]+)/(?P<y>[^/.]+)\.pbf$"
+
 urlpatterns = [
     re_path(
-        r"^(?P<layer_id>[^/]+)/(?P<z>[^/]+)/(?P<x>[^/]+)/(?P<y>[^/.]+)\.pbf$",
+        rf"^(?P<layer_id>[^/]+)/v(?P<version>[0-9a-f]{{1,40}})/{ZXY}",
         tiles.tile,
-        name="tile",
+        name="versioned-tile",
     ),
+    re_path(rf"^(?P<layer_id>[^/]+)/{ZXY}", tiles.tile, name="tile"),
     path("<str:layer_id>.json", tiles.tilejson, name="tilejson"),
 ]

@@ -15,7 +15,7 @@ class LumAdmin(admin.GISModelAdmin):
 
 @admin.register(Servizio)
 class ServizioAdmin(admin.GISModelAdmin):
-    list_display = ("name", "categoria", "comune", "is_sample", "publication_state")
+    list_display = ("name", "categoria", "tipologia", "studenti", "comune", "is_sample")
     list_filter = ("categoria", "is_sample", "publication_state")
     search_fields = ("name", "code")
-    readonly_fields = ("comune",)
+    readonly_fields = ("comune", "istat_code_fonte")

@@ -19,11 +19,12 @@ from layers.rest import StrictQueryParamsMixin
 from lum.proximity import MAX_DISTANCE_M, features_near, proximity_query_parse
 from lum.queries import lums_summary
 from lum.renderers import AnalysisCSVRenderer
-from lum.reports import comune_report, lum_report, published_lums, zona_report
+from lum.reports import comune_report, comuni_summary, lum_report, published_lums, zona_report
 
 __all__ = [
     "LumSummaryView",
     "LumAnalysisView",
+    "ComuniSummaryView",
     "ComuneAnalysisView",
     "ZonaAnalysisView",
     "ProximityView",
@@ -47,7 +48,8 @@ class LumSummaryView(_AnalysisView):
     @extend_schema(
         summary="Sintesi di tutti i LUM",
         operation_id="analisi_lum_list",
-        description="Per ogni LUM pubblicato: servizi nel bacino, interventi che lo toccano e "
+        description="Per ogni LUM pubblicato: servizi e studenti nel bacino, interventi che lo "
+        "toccano e "
         "loro finanziamenti, opportunità e loro ettari nel bacino. CSV: una riga per LUM.",
         responses={200: OpenApiTypes.OBJECT},
         tags=["analisi"],
@@ -68,14 +70,33 @@ class LumAnalysisView(_AnalysisView):
     @extend_schema(
         summary="Analisi di un LUM",
         operation_id="analisi_lum_retrieve",
-        description="Servizi nel bacino per categoria, interventi e opportunità che lo toccano "
-        "(numero, ettari, finanziamenti), Comuni raggiunti. Bacino: raggio del LUM o "
-        "REMIX_LUM_RADIUS_M.",
+        description="Servizi nel bacino per categoria (con gli studenti delle scuole), "
+        "interventi e opportunità che lo toccano (numero, ettari, finanziamenti), Comuni "
+        "raggiunti, fonti dei servizi. Bacino: raggio del LUM o REMIX_LUM_RADIUS_M.",
         responses={200: OpenApiTypes.OBJECT},
         tags=["analisi"],
     )
     def get(self, request, pk: int):
         return Response(lum_report(get_object_or_404(published_lums(), pk=pk)))
+
+
+class ComuniSummaryView(_AnalysisView):
+    csv_filename = "analisi-comuni-servizi"
+
+    @extend_schema(
+        summary="Servizi di tutti i Comuni",
+        operation_id="analisi_comuni_list",
+        description="Per ogni Comune: scuole secondarie di secondo grado e loro studenti, CFP, "
+        "strutture di ricovero, e la distanza (m, UTM 32N, dal centroide del Comune) dalla "
+        "struttura di ricovero e dalla scuola secondaria di secondo grado più vicine, con il "
+        "loro nome. CSV: una riga per Comune.",
+        responses={200: OpenApiTypes.OBJECT},
+        tags=["analisi"],
+    )
+    def get(self, request):
+        return Response({"results": comuni_summary()})
+
+    csv_rows = staticmethod(LumSummaryView.csv_rows)
 
 
 class ComuneAnalysisView(_AnalysisView):
@@ -85,7 +106,9 @@ class ComuneAnalysisView(_AnalysisView):
         summary="Analisi di un Comune",
         operation_id="analisi_comune_retrieve",
         description="Interventi e finanziamenti per fonte, ettari di opportunità per tipo, quota "
-        "di opportunità nei bacini dei LUM (unioni, senza doppi conteggi), servizi per categoria.",
+        "di opportunità nei bacini dei LUM (unioni, senza doppi conteggi), servizi per categoria "
+        "con gli studenti delle scuole, distanza dalla struttura di ricovero e dalla scuola "
+        "secondaria di secondo grado più vicine (dal centroide del Comune, UTM 32N), fonti.",
         responses={200: OpenApiTypes.OBJECT},
         tags=["analisi"],
     )
@@ -99,7 +122,8 @@ class ZonaAnalysisView(_AnalysisView):
     @extend_schema(
         summary="Analisi di una Zona omogenea",
         operation_id="analisi_zona_retrieve",
-        description="Gli stessi indicatori del Comune, sull'insieme dei Comuni della Zona.",
+        description="Gli stessi indicatori del Comune, sull'insieme dei Comuni della Zona; le "
+        "distanze dai servizi più vicini per ciascun Comune della Zona.",
         responses={200: OpenApiTypes.OBJECT},
         tags=["analisi"],
     )

@@ -1,7 +1,9 @@
 """Published layers of the lum app: the LUM (theme mobilità) and the services (theme servizi).
 
-Both querysets start from ``.published()``. The services are a generated sample until real open
-data is loaded: the layer says so (``is_sample``) and every record carries ``is_sample``.
+Every queryset starts from ``.published()``. The services are three layers of one model:
+schools and CFP, hospitals (both real, Regione Lombardia, with licence and attribution) and the
+other categories, a generated sample until real open data exists (the layer says so with
+``is_sample`` and every record carries ``is_sample``).
 """
 
 from __future__ import annotations
@@ -10,10 +12,11 @@ from django.db.models import QuerySet
 
 from layers.registry import Field, Layer, register
 from lum.filters import LumFilter, ServizioFilter
-from lum.models import Lum, Servizio
+from lum.models import SOURCED_CATEGORIES, CategoriaServizio, Lum, Servizio
 from lum.services import METRO_SOURCE, RAIL_SOURCE
+from lum.servizi_regione import HOSPITALS, LICENCE, SCHOOLS
 
-__all__ = ["LumLayer", "ServiziLayer"]
+__all__ = ["LumLayer", "ScuoleLayer", "OspedaliLayer", "ServiziLayer"]
 
 
 @register
@@ -59,25 +62,121 @@ class LumLayer(Layer):
         return Lum.objects.published().select_related("comune")
 
 
+SERVIZIO_FIELDS = (
+    Field("name", it="Nome", en="Name"),
+    Field("categoria", it="Categoria", en="Category"),
+    Field("comune", "comune__name", it="Comune", en="Municipality"),
+    Field("comune_istat", "comune__istat_code", it="Codice ISTAT", en="ISTAT code"),
+)
+PROVENANCE_FIELDS = (
+    Field("source", it="Fonte", en="Source"),
+    Field("licence", it="Licenza", en="Licence"),
+    Field("is_sample", it="Dato di esempio", en="Sample record"),
+)
+
+
+class _RealServiziLayer(Layer):
+    """A layer of the services loaded from one register of Regione Lombardia."""
+
+    categories: tuple[str, ...] = ()
+    theme = "servizi"
+    popup_fields = ("name", "categoria", "tipologia", "comune", "source", "licence")
+    search_fields = ("name",)
+    geometry_type = "Point"
+    licence = LICENCE
+    render = "geojson"
+    cluster = True
+    min_zoom, max_zoom = 8, 19
+    filterset_class = ServizioFilter
+    detail_page = None
+
+    def get_queryset(self) -> QuerySet[Servizio]:
+        published = Servizio.objects.published().filter(categoria__in=self.categories)
+        return published.select_related("comune")
+
+
+@register
+class ScuoleLayer(_RealServiziLayer):
+    id = "scuole"
+    model = Servizio
+    title = {
+        "it": "Scuole secondarie di secondo grado e formazione professionale",
+        "en": "Upper-secondary schools and vocational training centres",
+    }
+    description = {
+        "it": "Sedi di licei, istituti tecnici e professionali statali e dei centri di "
+        "formazione professionale (CFP) della Città metropolitana, con tipologia e allievi per "
+        "sede. Anagrafe Scuole Lombarde di Regione Lombardia.",
+        "en": "Sites of state upper-secondary schools and vocational training centres of the "
+        "Metropolitan City, with type and students per site (Regione Lombardia).",
+    }
+    categories = (CategoriaServizio.SCUOLA_SECONDARIA, CategoriaServizio.FORMAZIONE)
+    fields = (
+        *SERVIZIO_FIELDS,
+        Field("tipologia", it="Tipologia", en="Type"),
+        Field("studenti", it="Studenti", en="Students"),
+        Field("indirizzo", it="Indirizzo", en="Address"),
+        Field("codice", "code", it="Codice", en="Code"),
+        *PROVENANCE_FIELDS,
+    )
+    popup_fields = ("name", "categoria", "tipologia", "studenti", "comune", "source", "licence")
+    style = {"color": "#1f78b4", "weight": 1, "fillOpacity": 0.8, "radius": 5}
+    legend = (
+        {
+            "label": {"it": "Istruzione secondaria superiore", "en": "Upper-secondary school"},
+            "color": "#1f78b4",
+        },
+    )
+    attribution = SCHOOLS.source
+
+
+@register
+class OspedaliLayer(_RealServiziLayer):
+    id = "ospedali"
+    model = Servizio
+    title = {"it": "Ospedali e strutture di ricovero", "en": "Hospitals and inpatient facilities"}
+    description = {
+        "it": "Strutture di ricovero (ospedali, IRCCS, case di cura) della Città metropolitana, "
+        "georeferenziate da Regione Lombardia – DG Welfare.",
+        "en": "Hospitals and inpatient facilities of the Metropolitan City (Regione Lombardia).",
+    }
+    categories = (CategoriaServizio.SANITA,)
+    fields = (
+        *SERVIZIO_FIELDS,
+        Field("indirizzo", it="Indirizzo", en="Address"),
+        Field("codice", "code", it="Codice", en="Code"),
+        *PROVENANCE_FIELDS,
+    )
+    popup_fields = ("name", "comune", "indirizzo", "source", "licence")
+    style = {"color": "#e31a1c", "weight": 1, "fillOpacity": 0.8, "radius": 6}
+    legend = (
+        {"label": {"it": "Struttura di ricovero", "en": "Inpatient facility"}, "color": "#e31a1c"},
+    )
+    attribution = HOSPITALS.source
+
+
 @register
 class ServiziLayer(Layer):
+    """The categories with no open data yet: a generated sample (schools, CFP and hospitals
+    are the real layers above)."""
+
     id = "servizi"
     model = Servizio
-    title = {"it": "Servizi sovracomunali (esempio)", "en": "Supra-municipal services (sample)"}
+    title = {
+        "it": "Altri servizi sovracomunali (esempio)",
+        "en": "Other supra-municipal services (sample)",
+    }
     description = {
-        "it": "Servizi di rango sovracomunale per categoria. DATO DI ESEMPIO generato: non è "
-        "un censimento ufficiale.",
-        "en": "Supra-municipal services by category. SAMPLE data, not an official census.",
+        "it": "Università, cultura, sport, servizi alla persona e sedi della PA. DATO DI "
+        "ESEMPIO generato: non è un censimento ufficiale.",
+        "en": "Universities, culture, sport, personal services and public offices. SAMPLE "
+        "data, not an official census.",
     }
     theme = "servizi"
     fields = (
-        Field("name", it="Nome", en="Name"),
-        Field("categoria", it="Categoria", en="Category"),
-        Field("comune", "comune__name", it="Comune", en="Municipality"),
-        Field("comune_istat", "comune__istat_code", it="Codice ISTAT", en="ISTAT code"),
+        *SERVIZIO_FIELDS,
         Field("attributi", it="Attributi dimensionali", en="Size attributes"),
-        Field("source", it="Fonte", en="Source"),
-        Field("is_sample", it="Dato di esempio", en="Sample record"),
+        *PROVENANCE_FIELDS,
     )
     popup_fields = ("name", "categoria", "comune", "is_sample")
     search_fields = ("name",)
@@ -96,4 +195,5 @@ class ServiziLayer(Layer):
     detail_page = None
 
     def get_queryset(self) -> QuerySet[Servizio]:
-        return Servizio.objects.published().select_related("comune")
+        others = Servizio.objects.published().exclude(categoria__in=SOURCED_CATEGORIES)
+        return others.select_related("comune")

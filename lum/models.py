@@ -25,8 +25,7 @@ from layers.srid import STORAGE_SRID
 from rules.geometry import POLYGONAL, as_multi
 from rules.publication import Publishable
 from rules.spatial import main_comune_id_of_geometry
-from territorio.models import Comune
-from territorio.services import MILANO_ISTAT_CODE
+from territorio.models import MILANO_ISTAT_CODE, Comune
 
 __all__ = [
     "ERROR_OUTSIDE_CMM",
@@ -39,6 +38,7 @@ __all__ = [
     "StatoLum",
     "Lum",
     "CategoriaServizio",
+    "SOURCED_CATEGORIES",
     "SIZE_ATTRIBUTES",
     "Servizio",
 ]
@@ -159,19 +159,27 @@ class Lum(Publishable):
 
 class CategoriaServizio(models.TextChoices):
     UNIVERSITA = "universita", _("Università")
-    SCUOLA_SECONDARIA = "scuola_secondaria", _("Scuola secondaria di secondo grado")
-    SANITA = "sanita", _("Ospedale e sanità")
+    SCUOLA_SECONDARIA = "scuola_secondaria", _("Istruzione secondaria superiore")
+    SANITA = "sanita", _("Sanità ospedaliera")
     CULTURA = "cultura", _("Cultura")
     SPORT = "sport", _("Sport")
-    FORMAZIONE = "formazione", _("Formazione")
+    FORMAZIONE = "formazione", _("Formazione professionale")
     PERSONA = "persona", _("Servizi alla persona")
     PA = "pa", _("Pubblica amministrazione")
 
 
-# The size attributes each category records in ``Servizio.attributi`` (key → label).
+# Categories loaded from real open data (lum.servizi_regione): never generated as samples.
+SOURCED_CATEGORIES: tuple[str, ...] = (
+    CategoriaServizio.SCUOLA_SECONDARIA,
+    CategoriaServizio.FORMAZIONE,
+    CategoriaServizio.SANITA,
+)
+
+# The size attributes each category records in ``Servizio.attributi`` (key → label). Students
+# of a school are a field of their own (``Servizio.studenti``), published with the layer.
 SIZE_ATTRIBUTES: dict[str, dict[str, str]] = {
     CategoriaServizio.UNIVERSITA: {"iscritti": _("Iscritti"), "corsi": _("Corsi di laurea")},
-    CategoriaServizio.SCUOLA_SECONDARIA: {"studenti": _("Studenti"), "classi": _("Classi")},
+    CategoriaServizio.SCUOLA_SECONDARIA: {"classi": _("Classi")},
     CategoriaServizio.SANITA: {"posti_letto": _("Posti letto")},
     CategoriaServizio.CULTURA: {"superficie_m2": _("Superficie (m²)"), "posti": _("Posti")},
     CategoriaServizio.SPORT: {"capienza": _("Capienza (spettatori)")},
@@ -207,6 +215,25 @@ class Servizio(Publishable):
         default=dict,
         blank=True,
         help_text=_("Per categoria, es. università: iscritti; ospedale: posti_letto."),
+    )
+    tipologia = models.CharField(
+        _("tipologia"),
+        max_length=80,
+        blank=True,
+        help_text=_("Come la chiama la fonte, es. Liceo, Istituto Tecnico, Istituzione Formativa."),
+    )
+    studenti = models.PositiveIntegerField(
+        _("studenti"), null=True, blank=True, help_text=_("Allievi della sede (scuole).")
+    )
+    indirizzo = models.CharField(_("indirizzo"), max_length=200, blank=True)
+    istat_code_fonte = models.CharField(
+        _("Comune indicato dalla fonte (codice ISTAT)"),
+        max_length=6,
+        blank=True,
+        help_text=_(
+            "Il Comune che la fonte dichiara; se il punto cade in un altro Comune, il servizio "
+            "resta nel punto della fonte e il caricamento lo segnala."
+        ),
     )
 
     class Meta:

@@ -43,6 +43,8 @@ __all__ = [
     "area_opportunita_by_tipo",
     "area_opportunita_catchment_share",
     "area_services_by_category",
+    "services_count_by_comune",
+    "comuni_nearest_services",
     "lums_summary",
 ]
 
@@ -88,9 +90,12 @@ def _lum_params(lum_id: int, default_radius: int) -> list:
 
 
 def lum_services_by_category(lum_id: int, default_radius: int) -> list[dict]:
-    """``[{"categoria", "count"}]``: published services touching the LUM's catchment."""
+    """``[{"categoria", "count", "studenti", "esempi"}]``: published services touching the LUM's
+    catchment; ``studenti`` sums the students of those that record them (None: none does),
+    ``esempi`` counts the sample records among them."""
     sql = f"""WITH {LUM_CTE}
-        SELECT s.categoria, COUNT(*)::int AS count
+        SELECT s.categoria, COUNT(*)::int AS count, SUM(s.studenti)::int AS studenti,
+               COUNT(*) FILTER (WHERE s.is_sample)::int AS esempi
         FROM {SERVIZIO_T} AS s, lum
         WHERE {published_where("s")} AND ST_DWithin(ST_Transform(s.geom, %s), lum.g, lum.r)
         GROUP BY s.categoria ORDER BY s.categoria
@@ -99,11 +104,12 @@ def lum_services_by_category(lum_id: int, default_radius: int) -> list[dict]:
 
 
 def lum_services(lum_id: int, default_radius: int) -> list[dict]:
-    """``[{"id", "name", "categoria", "comune", "attributi", "distance_m", "is_sample"}]`` in the
-    catchment,
+    """``[{"id", "name", "categoria", "tipologia", "studenti", "comune", "attributi", "source",
+    "licence", "distance_m", "is_sample"}]``: published services touching the catchment,
     nearest first."""
     sql = f"""WITH {LUM_CTE}
-        SELECT s.id, s.name, s.categoria, c.name AS comune, s.is_sample, s.attributi,
+        SELECT s.id, s.name, s.categoria, s.tipologia, s.studenti, c.name AS comune,
+               s.is_sample, s.attributi, s.source, s.licence,
                ROUND(ST_Distance(ST_Transform(s.geom, %s), lum.g)::numeric, 1)::float8
                    AS distance_m
         FROM {SERVIZIO_T} AS s JOIN {COMUNE_T} AS c ON c.id = s.comune_id, lum
@@ -253,19 +259,67 @@ def area_opportunita_catchment_share(comune_ids: list[int], default_radius: int)
 
 
 def area_services_by_category(comune_ids: list[int]) -> list[dict]:
-    """``[{"categoria", "count"}]``: published services of the Comuni by category."""
+    """``[{"categoria", "count", "studenti", "esempi"}]``: published services of the Comuni by
+    category, with the students of those that record them (None: none does) and the number of
+    sample records."""
     sql = f"""
-        SELECT s.categoria, COUNT(*)::int AS count FROM {SERVIZIO_T} AS s
+        SELECT s.categoria, COUNT(*)::int AS count, SUM(s.studenti)::int AS studenti,
+               COUNT(*) FILTER (WHERE s.is_sample)::int AS esempi
+        FROM {SERVIZIO_T} AS s
         WHERE {published_where("s")} AND s.comune_id = ANY(%s)
         GROUP BY s.categoria ORDER BY s.categoria
     """  # noqa: S608
     return _rows(sql, [PUB, comune_ids])
 
 
+def services_count_by_comune() -> list[dict]:
+    """``[{"comune_id", "categoria", "count", "studenti"}]``: published services per Comune and
+    category, with the students of those that record them (None: none does)."""
+    sql = f"""
+        SELECT s.comune_id, s.categoria, COUNT(*)::int AS count, SUM(s.studenti)::int AS studenti
+        FROM {SERVIZIO_T} AS s WHERE {published_where("s")}
+        GROUP BY s.comune_id, s.categoria ORDER BY s.comune_id, s.categoria
+    """  # noqa: S608
+    return _rows(sql, [PUB])
+
+
+def comuni_nearest_services(comune_ids: list[int], categories: Sequence[str]) -> list[dict]:
+    """``[{"istat_code", "comune", "categoria", "servizio_id", "servizio", "servizio_comune",
+    "distance_m"}]``: for each Comune and category, the nearest published service, measured in
+    the metric CRS from the Comune's centroid (its point on surface when the centroid falls
+    outside it, as for a crescent-shaped Comune). ``servizio*`` and ``distance_m`` are None
+    when no service of the category is published. Ordered by ISTAT code, then category."""
+    sql = f"""
+        WITH c AS (
+            SELECT c.id, c.istat_code, c.name, ST_Transform(c.geom, %s) AS g
+            FROM {COMUNE_T} AS c WHERE c.id = ANY(%s)
+        ), ref AS (
+            SELECT c.istat_code, c.name, CASE WHEN ST_Within(ST_Centroid(c.g), c.g)
+                THEN ST_Centroid(c.g) ELSE ST_PointOnSurface(c.g) END AS p
+            FROM c
+        )
+        SELECT ref.istat_code, ref.name AS comune, cat.categoria, n.id AS servizio_id,
+               n.name AS servizio, n.comune AS servizio_comune, n.distance_m
+        FROM ref CROSS JOIN unnest(%s::text[]) AS cat(categoria)
+        LEFT JOIN LATERAL (
+            SELECT s.id, s.name, sc.name AS comune,
+                   ROUND(ST_Distance(ST_Transform(s.geom, %s), ref.p)::numeric, 1)::float8
+                       AS distance_m
+            FROM {SERVIZIO_T} AS s JOIN {COMUNE_T} AS sc ON sc.id = s.comune_id
+            WHERE {published_where("s")} AND s.categoria = cat.categoria
+            ORDER BY distance_m, s.id LIMIT 1
+        ) AS n ON TRUE
+        ORDER BY ref.istat_code, array_position(%s::text[], cat.categoria)
+    """  # noqa: S608
+    cats = list(categories)
+    return _rows(sql, [METRIC_SRID, comune_ids, cats, METRIC_SRID, PUB, cats])
+
+
 def lums_summary(default_radius: int) -> list[dict]:
     """One row per published LUM: ``{"id", "name", "comune", "istat_code", "rank", "stato",
-    "radius_m", "servizi", "interventi", "finanziamento", "opportunita",
-    "opportunita_ettari_nel_bacino"}`` — the headline indicators of every sheet in one query."""
+    "radius_m", "servizi", "studenti", "interventi", "finanziamento", "opportunita",
+    "opportunita_ettari_nel_bacino"}`` — the headline indicators of every sheet in one query;
+    ``studenti`` are those of the schools in the catchment (0 without any)."""
     sql = f"""
         WITH l AS (
             SELECT l.id, l.name, l.rank, l.stato, c.name AS comune, c.istat_code,
@@ -276,6 +330,9 @@ def lums_summary(default_radius: int) -> list[dict]:
         SELECT l.id, l.name, l.comune, l.istat_code, l.rank, l.stato, l.r AS radius_m,
           (SELECT COUNT(*) FROM {SERVIZIO_T} AS s WHERE {published_where("s")}
              AND ST_DWithin(ST_Transform(s.geom, %s), l.g, l.r))::int AS servizi,
+          (SELECT COALESCE(SUM(s.studenti), 0) FROM {SERVIZIO_T} AS s
+             WHERE {published_where("s")}
+             AND ST_DWithin(ST_Transform(s.geom, %s), l.g, l.r))::int AS studenti,
           (SELECT COUNT(*) FROM {INTERVENTO_T} AS i WHERE {published_where("i")}
              AND i.localizzazione <> %s
              AND ST_DWithin(ST_Transform(i.geom, %s), l.g, l.r))::int AS interventi,
@@ -293,6 +350,7 @@ def lums_summary(default_radius: int) -> list[dict]:
     """  # noqa: S608
     params = [METRIC_SRID, default_radius, PUB]
     params += [PUB, METRIC_SRID]  # servizi
+    params += [PUB, METRIC_SRID]  # studenti
     params += [PUB, COMUNALE, METRIC_SRID]  # interventi
     params += [PUB, COMUNALE, METRIC_SRID]  # finanziamento
     params += [PUB, METRIC_SRID]  # opportunità

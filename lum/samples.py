@@ -1,8 +1,11 @@
 """A deterministic, plausible *sample* of services of supra-municipal rank.
 
-No open data set of supra-municipal services is in ``REMIX_DATA_DIR``, so the demonstration
-needs invented records. They are placed inside the real Comuni (more in Milano and in the poli
-urbani attrattori, some near each LUM so that the Atlante has something to show), flagged
+Only for the categories with no open data in ``REMIX_DATA_DIR``: upper-secondary schools,
+vocational training and hospitals are real (:data:`lum.models.SOURCED_CATEGORIES`, loaded by
+:mod:`lum.servizi_regione`) and never generated; loading the sample again removes any sample
+record of those categories left by an older version. The other categories need invented
+records. They are placed inside the real Comuni (more in Milano and in the poli urbani
+attrattori, some near each LUM so that the Atlante has something to show), flagged
 ``is_sample=True``, named "… (esempio)" and labelled "Dato di esempio" everywhere. Same seed,
 same records: loading twice changes nothing and writes nothing (natural key ``code``).
 """
@@ -14,16 +17,23 @@ from dataclasses import dataclass
 
 from django.contrib.gis.geos import GEOSGeometry, Point
 from django.db import transaction
+from django.db.models import Q
 
 from layers.records import record_is_unchanged
 from layers.srid import STORAGE_SRID
-from lum.models import CategoriaServizio, Lum, Servizio
+from lum.models import SOURCED_CATEGORIES, CategoriaServizio, Lum, Servizio
 from lum.sql import comune_random_points, point_offset, square_around
 from rules.publication import PublicationState
 from rules.spatial import comune_ids_of_points
 from territorio.models import Comune, RuoloPTM
 
-__all__ = ["SAMPLE_SEED", "SAMPLE_SOURCE", "SampleReport", "servizi_sample_load"]
+__all__ = [
+    "SAMPLE_SEED",
+    "SAMPLE_SOURCE",
+    "SAMPLE_CATEGORIES",
+    "SampleReport",
+    "servizi_sample_load",
+]
 
 SAMPLE_SEED = 20260702
 SAMPLE_SOURCE = "Dato di esempio generato da Remix (non è un dato ufficiale)"
@@ -36,22 +46,17 @@ CATALOGUE: dict[str, tuple[str, bool, dict[str, tuple[int, int]]]] = {
         True,
         {"iscritti": (800, 9000), "corsi": (2, 18)},
     ),
-    C.SCUOLA_SECONDARIA: (
-        "Istituto di istruzione superiore {n} di {comune}",
-        False,
-        {"studenti": (400, 1600), "classi": (18, 70)},
-    ),
-    C.SANITA: ("Presidio sanitario di {comune}", True, {"posti_letto": (20, 600)}),
     C.CULTURA: (
         "Polo culturale di {comune}",
         False,
         {"superficie_m2": (400, 6000), "posti": (80, 900)},
     ),
     C.SPORT: ("Centro sportivo di {comune}", True, {"capienza": (300, 5000)}),
-    C.FORMAZIONE: ("Centro di formazione professionale di {comune}", False, {"allievi": (80, 900)}),
     C.PERSONA: ("Centro servizi alla persona di {comune}", False, {"utenti": (500, 12000)}),
     C.PA: ("Sede territoriale della PA a {comune}", False, {"sportelli": (2, 25)}),
 }
+# The categories drawn: those of the catalogue, none of them with a real source.
+SAMPLE_CATEGORIES = [c for c in C.values if c in CATALOGUE and c not in SOURCED_CATEGORIES]
 PER_COMUNE = {RuoloPTM.CITTA_CENTRALE: 24, RuoloPTM.POLO_ATTRATTORE: 6, RuoloPTM.ALTRO: 1}
 NEAR_LUM = 2  # services placed within 700 m of each LUM
 AREA_HALF_SIDE_M = (60, 140)
@@ -86,7 +91,7 @@ def _drafts(rng: random.Random) -> list[_Draft]:
         count = PER_COMUNE.get(comune.ruolo_ptm, 1) + rng.randint(0, 1)
         points = comune_random_points(comune.id, count, SAMPLE_SEED + int(comune.istat_code))
         for i, (lon, lat) in enumerate(points):
-            categoria = rng.choice(C.values)
+            categoria = rng.choice(SAMPLE_CATEGORIES)
             drafts.append(_Draft(f"S-{comune.istat_code}-{i:02d}", categoria, comune, lon, lat))
     comuni = {c.id: c for c in Comune.objects.defer("geom")}
     for lum in Lum.objects.published().order_by("code"):
@@ -96,7 +101,9 @@ def _drafts(rng: random.Random) -> list[_Draft]:
             comune_id = comune_ids_of_points([(lon, lat)])[0]
             if comune_id:
                 code = f"S-{lum.code}-{i}"[:40]
-                drafts.append(_Draft(code, rng.choice(C.values), comuni[comune_id], lon, lat))
+                drafts.append(
+                    _Draft(code, rng.choice(SAMPLE_CATEGORIES), comuni[comune_id], lon, lat)
+                )
     return drafts
 
 
@@ -139,5 +146,8 @@ def servizi_sample_load() -> SampleReport:
         _obj, created = Servizio.objects.update_or_create(code=draft.code, defaults=fields)
         report.created += created
         report.updated += not created
-    report.deleted = Servizio.objects.filter(is_sample=True).exclude(code__in=codes).delete()[0]
+    stale = Servizio.objects.filter(is_sample=True).filter(
+        ~Q(code__in=codes) | Q(categoria__in=SOURCED_CATEGORIES)
+    )
+    report.deleted = stale.delete()[0]
     return report

@@ -30,8 +30,7 @@ from lum.sql import points_cluster
 from remix.errors import UserInputError
 from rules.publication import PublicationState
 from rules.spatial import comune_ids_of_points
-from territorio.models import Comune
-from territorio.services import MILANO_ISTAT_CODE
+from territorio.models import MILANO_ISTAT_CODE, Comune
 
 __all__ = [
     "RAIL_FILE",

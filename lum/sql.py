@@ -13,6 +13,7 @@ from territorio.models import Comune
 
 __all__ = [
     "points_cluster",
+    "points_distance_to_comune",
     "comune_random_points",
     "point_offset",
     "square_around",
@@ -36,6 +37,28 @@ def points_cluster(points: list[tuple[float, float]], eps_m: float) -> list[int]
     lons, lats = [p[0] for p in points], [p[1] for p in points]
     with connection.cursor() as cursor:
         cursor.execute(sql, [STORAGE_SRID, METRIC_SRID, eps_m, lons, lats])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def points_distance_to_comune(
+    points: list[tuple[float, float]], comune_ids: list[int]
+) -> list[float]:
+    """Metres (metric CRS) from each lon/lat point to the area of the Comune paired with it
+    (0 inside it), in input order."""
+    if not points:
+        return []
+    table = Comune._meta.db_table
+    sql = f"""
+        SELECT (SELECT ST_Distance(ST_Transform(c.geom, %s),
+                                   ST_Transform(ST_SetSRID(ST_MakePoint(p.lon, p.lat), %s), %s))
+                FROM {table} AS c WHERE c.id = p.comune_id)
+        FROM unnest(%s::float8[], %s::float8[], %s::int[]) WITH ORDINALITY
+             AS p(lon, lat, comune_id, i)
+        ORDER BY p.i
+    """  # noqa: S608
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [METRIC_SRID, STORAGE_SRID, METRIC_SRID, lons, lats, comune_ids])
         return [row[0] for row in cursor.fetchall()]
 
 

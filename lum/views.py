@@ -18,9 +18,8 @@ from django.utils import timezone
 from lum.maps import STYLES, comune_sheet_map, lum_sheet_map
 from lum.pdf import html_to_pdf
 from lum.queries import lums_summary
-from lum.reports import comune_report, lum_report, published_lums
-from lum.samples import SAMPLE_SOURCE
-from territorio.models import Comune
+from lum.reports import comune_report, comuni_summary, lum_report, published_lums
+from territorio.models import Comune, RuoloPTM
 
 __all__ = [
     "lum_index",
@@ -54,7 +53,6 @@ def _lum_context(pk: int, *, for_pdf: bool) -> dict:
         "report": lum_report(lum),
         "map": lum_sheet_map(lum),
         "styles": STYLES,
-        "sample_source": SAMPLE_SOURCE,
         "generated": timezone.localtime(),
         "for_pdf": for_pdf,
     }
@@ -75,12 +73,25 @@ def lum_sheet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return _pdf_response(html, f"atlante-lum-{pk}.pdf")
 
 
+# The sheets the seed's Atlante dei servizi is made of lead the index, in this order.
+LEADING_ROLES = (RuoloPTM.CITTA_CENTRALE, RuoloPTM.POLO_ATTRATTORE)
+
+
 def comuni_index(request: HttpRequest) -> HttpResponse:
+    """The Città centrale and the poli urbani attrattori first, with their services
+    indicators; then every other Comune by Zona omogenea."""
     comuni = list(Comune.objects.select_related("zona_omogenea").defer("geom"))
-    groups = _by_zona(comuni, lambda c: getattr(c.zona_omogenea, "name", ""))
-    return render(
-        request, "lum/atlante_comuni_index.html", {"groups": groups, "total": len(comuni)}
+    indicators = {row["istat_code"]: row for row in comuni_summary()}
+    leading = sorted(
+        (c for c in comuni if c.ruolo_ptm in LEADING_ROLES),
+        key=lambda c: (LEADING_ROLES.index(c.ruolo_ptm), c.name),
     )
+    for comune in leading:
+        comune.indicators = indicators[comune.istat_code]
+    others = [c for c in comuni if c.ruolo_ptm not in LEADING_ROLES]
+    groups = _by_zona(others, lambda c: getattr(c.zona_omogenea, "name", ""))
+    context = {"leading": leading, "groups": groups, "total": len(comuni)}
+    return render(request, "lum/atlante_comuni_index.html", context)
 
 
 def _comune_context(istat_code: str, *, for_pdf: bool) -> dict:
@@ -93,7 +104,6 @@ def _comune_context(istat_code: str, *, for_pdf: bool) -> dict:
         "map": comune_sheet_map(comune, settings.REMIX_LUM_RADIUS_M),
         "styles": STYLES,
         "radius": settings.REMIX_LUM_RADIUS_M,
-        "sample_source": SAMPLE_SOURCE,
         "generated": timezone.localtime(),
         "for_pdf": for_pdf,
     }

@@ -112,11 +112,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # PostgreSQL's JIT compiles the big tile and feed queries (their estimated cost crosses
 # jit_*_above_cost) for 0.5-1.5 s, more than running them: off, as measured in bench/RESULTS.md.
-# Prepared tile statements get a plan for their own tile every time: a generic plan, chosen
-# after five runs, cannot tell a 1 kB tile from a 1.6 MB one (and made the heavy ones ~1.6×
-# slower). Only prepared statements (the tiles') are concerned.
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = env.str(
-    "PG_OPTIONS", default="-c jit=off -c plan_cache_mode=force_custom_plan"
+    "PG_OPTIONS", default="-c jit=off"
 )
 
 # GDAL < 3.9 (Debian 12 ships 3.6) cannot block file/network access from spatial reference
@@ -217,26 +214,32 @@ LEAFLET_CONFIG = {
     "RESET_VIEW": False,
 }
 
-# Vector tiles are cached on disk under keys that include the layer's data version (a data
-# change makes new keys; old files expire). No Redis needed.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "tiles": {
-        "BACKEND": "layers.tilecache.TileFileCache",
-        "LOCATION": env.path("TILE_CACHE_DIR", default=BASE_DIR / "var" / "cache" / "tiles"),
-        "TIMEOUT": env.int("TILE_CACHE_TIMEOUT", default=7 * 24 * 3600),
-        "OPTIONS": {"MAX_ENTRIES": env.int("TILE_CACHE_MAX_ENTRIES", default=200_000)},
-    },
-}
-# In front of that disk cache, each process keeps its most used tiles in memory (LRU, this
-# many MB; 0 turns it off), and tile SQL runs as prepared statements (off for connection
-# poolers that can't keep them, e.g. PgBouncer < 1.21 in transaction mode).
-TILE_MEMORY_CACHE_MB = env.int("TILE_MEMORY_CACHE_MB", default=64)
-TILE_PREPARED_STATEMENTS = env.bool("TILE_PREPARED_STATEMENTS", default=True)
-# Each process keeps the layers' data versions in memory, told of changes by LISTEN/NOTIFY (one
-# extra connection per process). Off behind a pooler that drops notices (PgBouncer in
-# transaction mode): every request then reads the version table.
-DATA_VERSION_LISTENER = env.bool("DATA_VERSION_LISTENER", default=True)
+# Django's cache framework, nothing of our own. Without REDIS_URL: this process's memory for
+# small things (counts of OGC items, availability) and files under var/cache/tiles for heavy
+# vector tiles, which every worker shares. With REDIS_URL (several machines): both in Redis.
+# Keys carry the layer's data version, so a data change makes new keys and old ones expire.
+REDIS_URL = env.str("REDIS_URL", default="")
+TILE_CACHE_TIMEOUT = env.int("TILE_CACHE_TIMEOUT", default=7 * 24 * 3600)
+if REDIS_URL:
+    CACHES = {
+        alias: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": alias,
+            "TIMEOUT": TILE_CACHE_TIMEOUT if alias == "tiles" else 300,
+        }
+        for alias in ("default", "tiles")
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "tiles": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env.path("TILE_CACHE_DIR", default=BASE_DIR / "var" / "cache" / "tiles"),
+            "TIMEOUT": TILE_CACHE_TIMEOUT,
+            "OPTIONS": {"MAX_ENTRIES": env.int("TILE_CACHE_MAX_ENTRIES", default=10_000)},
+        },
+    }
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -28,7 +28,6 @@ from rigenerazione.models import (
     Opportunita,
 )
 from rigenerazione.services import intervento_comuni_refresh
-from rules.spatial import main_comune_id_of_geometry
 from territorio.models import ZonaOmogenea
 
 __all__ = [
@@ -179,13 +178,14 @@ class InterventoAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
         "anno_inizio",
     )
     search_fields = ("title", "description", "cup", "soggetto_attuatore", "comuni__name")
-    autocomplete_fields = ("comuni",)
-    readonly_fields = ("funding_total_display", *READONLY_PUBLICATION)
+    # The Comuni are derived from the geometry, never chosen (a tag that disagreed with the
+    # geometry would hide the record from the Comune it lies in).
+    readonly_fields = ("comuni_names", "funding_total_display", *READONLY_PUBLICATION)
     inlines = (FinanziamentoInline,)
     list_per_page = 50
     fieldsets = (
         (None, {"fields": ("title", "description", "stato", "tipologia", "cup")}),
-        (_("Localizzazione"), {"fields": ("geom", "localizzazione", "comuni")}),
+        (_("Localizzazione"), {"fields": ("geom", "localizzazione", "comuni_names")}),
         (
             _("Tempi e costi"),
             {
@@ -219,12 +219,9 @@ class InterventoAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change: bool) -> None:
-        """Save Comuni and funding; find the Comuni from the geometry when none is chosen,
-        or when the geometry changed and the Comuni were left as they were."""
+        """Save the funding and derive the Comuni from the geometry."""
         super().save_related(request, form, formsets, change)
-        moved = "geom" in form.changed_data and "comuni" not in form.changed_data
-        if moved or not form.instance.comuni.exists():
-            intervento_comuni_refresh(intervento=form.instance)
+        intervento_comuni_refresh(intervento=form.instance)
 
 
 @admin.register(Opportunita)
@@ -240,9 +237,9 @@ class OpportunitaAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
     )
     list_filter = ("publication_state", "tipo", "stato", ZonaFilter, "is_sample")
     search_fields = ("title", "description", "riferimento_pgt", "comune__name")
-    autocomplete_fields = ("comune",)
     list_select_related = ("comune",)
-    readonly_fields = ("superficie_m2", "superficie_ha", *READONLY_PUBLICATION)
+    # The Comune is the one holding most of the perimeter (Opportunita.clean), never chosen.
+    readonly_fields = ("comune", "superficie_m2", "superficie_ha", *READONLY_PUBLICATION)
     list_per_page = 50
     fieldsets = (
         (None, {"fields": ("title", "description", "tipo", "stato", "destinazioni_uso")}),
@@ -256,9 +253,7 @@ class OpportunitaAdmin(LeafletGeoAdminMixin, SimpleHistoryAdmin):
         return obj.superficie_ha
 
     def save_model(self, request, obj: Opportunita, form, change: bool) -> None:
-        """Record the author; a moved perimeter with the Comune untouched gets its new Comune."""
+        """Record the author (the Comune of a moved perimeter is derived by its clean())."""
         if not change and obj.created_by_id is None:
             obj.created_by = request.user
-        if change and "geom" in form.changed_data and "comune" not in form.changed_data:
-            obj.comune_id = main_comune_id_of_geometry(obj.geom) or obj.comune_id
         super().save_model(request, obj, form, change)

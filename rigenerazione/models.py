@@ -36,7 +36,8 @@ from rules.geometry import (
     record_label,
 )
 from rules.publication import Publishable
-from rules.spatial import area_m2, main_comune_id_of_geometry
+from rules.spatial import area_m2, comuni_ids_of_geometry, main_comune_id_of_geometry
+from rules.writers import ERROR_COMUNE_NOT_OF_GEOMETRY, comuni_names, writer_errors
 from territorio.models import Comune
 
 __all__ = [
@@ -166,6 +167,10 @@ class Intervento(Publishable):
 
     history = HistoricalRecords()
 
+    # The user saving a change (not stored): set by the services and the admin, checked by
+    # clean() against the Comuni of the geometry (rules.writers.may_write_in).
+    writer = None
+
     class Meta:
         verbose_name = _("Intervento")
         verbose_name_plural = _("Interventi")
@@ -183,7 +188,8 @@ class Intervento(Publishable):
         return self.title
 
     def clean(self) -> None:
-        """Geometry multi, valid and inside the CMM; localizzazione from its kind."""
+        """Geometry multi, valid and inside the CMM; localizzazione from its kind; the writer
+        (:func:`rules.writers.acting_writer`) allowed in the geometry's Comuni."""
         super().clean()
         record = record_label(str(_("Intervento")), self.title)
         if self.geom is not None:
@@ -193,8 +199,13 @@ class Intervento(Publishable):
         errors = geometry_errors(self.geom, record=record, allowed=INTERVENTO_GEOMETRIES)
         if errors:
             raise ValidationError({"geom": errors})
-        if self.geom is not None and not self.localizzazione:
+        if self.geom is None:
+            return
+        if not self.localizzazione:
             self.localizzazione = LOCALIZZAZIONE_OF_GEOMETRY[self.geom.geom_type]
+        errors = writer_errors(record, self, comuni_ids_of_geometry(self.geom))
+        if errors:
+            raise ValidationError({"geom": errors})
 
     def validate_funding(self, amounts: list[Decimal] | None = None) -> None:
         """Raise ValidationError when funding exceeds the total cost.
@@ -326,6 +337,8 @@ class Opportunita(Publishable):
 
     history = HistoricalRecords()
 
+    writer = None  # as Intervento.writer
+
     class Meta:
         verbose_name = _("Opportunità")
         verbose_name_plural = _("Opportunità")
@@ -343,7 +356,8 @@ class Opportunita(Publishable):
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
-        """Perimeter multi, valid and inside the CMM; the Comune found spatially if not given."""
+        """Perimeter multi, valid and inside the CMM; its Comune is the one holding most of
+        it (found spatially when not given, refused when another is given); the writer's."""
         super().clean()
         record = record_label(str(_("Opportunità")), self.title)
         if self.geom is not None:
@@ -353,10 +367,22 @@ class Opportunita(Publishable):
         errors = geometry_errors(self.geom, record=record, allowed=POLYGONAL)
         if errors:
             raise ValidationError({"geom": errors})
-        if self.geom is not None and self.comune_id is None:
-            self.comune_id = main_comune_id_of_geometry(self.geom)
-            if self.comune_id is None:
-                raise ValidationError({"comune": ERROR_NO_COMUNE.format(record=record)})
+        if self.geom is None:
+            return
+        main = main_comune_id_of_geometry(self.geom)
+        if main is None:
+            raise ValidationError({"comune": ERROR_NO_COMUNE.format(record=record)})
+        if self.comune_id is None:
+            self.comune_id = main
+        elif self.comune_id != main:
+            chosen, actual = comuni_names([self.comune_id]), comuni_names([main])
+            message = ERROR_COMUNE_NOT_OF_GEOMETRY.format(
+                record=record, chosen=chosen, actual=actual
+            )
+            raise ValidationError({"comune": message})
+        errors = writer_errors(record, self, [main])
+        if errors:
+            raise ValidationError({"geom": errors})
 
     @property
     def superficie_ha(self) -> float:

@@ -21,8 +21,9 @@ from django.db import transaction
 
 from layers.srid import STORAGE_SRID
 from rigenerazione.models import Finanziamento, Intervento, Opportunita
-from rules.geometry import ERROR_NO_COMUNE, as_multi
+from rules.geometry import ERROR_NO_COMUNE, as_multi, record_label
 from rules.spatial import comuni_ids_of_geometry
+from rules.writers import ERROR_COMUNI_NOT_OF_GEOMETRY, comuni_names
 from territorio.models import Comune
 
 __all__ = [
@@ -103,6 +104,19 @@ def intervento_comuni_refresh(*, intervento: Intervento) -> list[int]:
     return ids
 
 
+def _comuni_set(intervento: Intervento, comuni: Iterable[Comune]) -> None:
+    """Tag the Comuni given, which must all be Comuni the geometry lies in."""
+    chosen = {c.pk for c in comuni}
+    actual = set(comuni_ids_of_geometry(intervento.geom))
+    if not chosen or not chosen <= actual:
+        record = record_label("Intervento", intervento.title)
+        message = ERROR_COMUNI_NOT_OF_GEOMETRY.format(
+            record=record, chosen=comuni_names(chosen), actual=comuni_names(actual)
+        )
+        raise ValidationError({"comuni": message})
+    intervento.comuni.set(chosen)
+
+
 def _finanziamenti_replace(
     intervento: Intervento, finanziamenti: Iterable[FinanziamentoInput]
 ) -> None:
@@ -129,20 +143,23 @@ def intervento_create(
     stato: str,
     comuni: Iterable[Comune] | None = None,
     finanziamenti: Iterable[FinanziamentoInput] = (),
+    writer=None,
     **fields: Any,
 ) -> Intervento:
     """Create an intervento with its Comuni (found spatially when not given) and funding.
 
-    ``fields`` are other model fields (``costo_totale``, ``cup``, ``anno_inizio``, …).
+    ``fields`` are other model fields (``costo_totale``, ``cup``, ``anno_inizio``, …);
+    ``writer`` (default: ``created_by``) must be allowed to write in the geometry's Comuni.
     """
     _check_names(fields, INTERVENTO_FIELDS)
     intervento = Intervento(title=title, geom=_prepared(geom), stato=stato, **fields)
+    intervento.writer = writer
     intervento.full_clean()
     intervento.save()
     if comuni is None:
         intervento_comuni_refresh(intervento=intervento)
     else:
-        intervento.comuni.set(comuni)
+        _comuni_set(intervento, comuni)
     _finanziamenti_replace(intervento, finanziamenti)
     intervento.full_clean()
     intervento.validate_funding()
@@ -155,13 +172,16 @@ def intervento_update(
     intervento: Intervento,
     comuni: Iterable[Comune] | None = None,
     finanziamenti: Iterable[FinanziamentoInput] | None = None,
+    writer=None,
     **changes: Any,
 ) -> Intervento:
     """Change an intervento; a new geometry re-derives its Comuni unless ``comuni`` is given.
 
-    ``finanziamenti``, when given, replaces every funding row.
+    ``finanziamenti``, when given, replaces every funding row; ``writer``, the user making
+    the change, must be allowed to write in the Comuni of the (new) geometry.
     """
     _check_names(changes, INTERVENTO_FIELDS)
+    intervento.writer = writer
     if "geom" in changes:
         changes["geom"] = _prepared(changes["geom"])
         if "localizzazione" not in changes:
@@ -176,7 +196,7 @@ def intervento_update(
     intervento.full_clean()
     intervento.save()
     if comuni is not None:
-        intervento.comuni.set(comuni)
+        _comuni_set(intervento, comuni)
     elif "geom" in changes:
         intervento_comuni_refresh(intervento=intervento)
     if finanziamenti is not None:
@@ -194,22 +214,27 @@ def opportunita_create(
     tipo: str,
     stato: str,
     comune: Comune | None = None,
+    writer=None,
     **fields: Any,
 ) -> Opportunita:
-    """Create an opportunità; its Comune is found spatially when not given, its surface computed."""
+    """Create an opportunità; its Comune is found spatially when not given (and must be the
+    geometry's when given), its surface computed; ``writer`` as for :func:`intervento_create`."""
     _check_names(fields, OPPORTUNITA_FIELDS)
     opportunita = Opportunita(
         title=title, geom=_prepared(geom), tipo=tipo, stato=stato, comune=comune, **fields
     )
+    opportunita.writer = writer
     opportunita.full_clean()
     opportunita.save()
     return opportunita
 
 
 @transaction.atomic
-def opportunita_update(*, opportunita: Opportunita, **changes: Any) -> Opportunita:
-    """Change an opportunità; a new perimeter re-derives its Comune unless one is given."""
+def opportunita_update(*, opportunita: Opportunita, writer=None, **changes: Any) -> Opportunita:
+    """Change an opportunità; a new perimeter re-derives its Comune unless one is given;
+    ``writer`` as for :func:`intervento_update`."""
     _check_names(changes, OPPORTUNITA_FIELDS)
+    opportunita.writer = writer
     if "geom" in changes:
         changes["geom"] = _prepared(changes["geom"])
         if "comune" not in changes:

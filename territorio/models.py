@@ -16,7 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from layers.srid import STORAGE_SRID
 
-__all__ = ["ZonaOmogenea", "Comune", "MembershipVerification", "RuoloPTM"]
+__all__ = ["MILANO_ISTAT_CODE", "ZonaOmogenea", "Comune", "MembershipVerification", "RuoloPTM"]
+
+# The Comune di Milano: the PTM's Città centrale (and no LUM may lie in it).
+MILANO_ISTAT_CODE = "015146"
 
 
 class MembershipVerification(models.TextChoices):

@@ -20,14 +20,19 @@ from django.utils.text import slugify
 from layers.records import record_is_unchanged
 from layers.srid import STORAGE_SRID
 from remix.errors import UserInputError
-from territorio.models import Comune, MembershipVerification, RuoloPTM, ZonaOmogenea
+from territorio.models import (
+    MILANO_ISTAT_CODE,
+    Comune,
+    MembershipVerification,
+    RuoloPTM,
+    ZonaOmogenea,
+)
 from territorio.sql import comune_areas_refresh, zona_boundaries_refresh
 
 __all__ = [
     "COMUNI_FILE",
     "MEMBERSHIP_FILE",
     "POLI_FILE",
-    "MILANO_ISTAT_CODE",
     "TerritorioReport",
     "territorio_load",
     "comune_derived_refresh",
@@ -38,7 +43,6 @@ COMUNI_FILE = "cmm_comuni_2023.geojson"
 MEMBERSHIP_FILE = "cmm_zone_omogenee_comuni.csv"
 # Sourced list of poli urbani attrattori (PTM); lives in the repository because we compiled it.
 POLI_FILE = Path(__file__).resolve().parent.parent / "fixtures" / "ptm_poli_attrattori.csv"
-MILANO_ISTAT_CODE = "015146"
 
 COMUNI_SOURCE = (
     "Confini amministrativi © ISTAT (CC BY), elaborazione Openpolis (CC BY 4.0), "

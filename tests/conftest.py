@@ -33,12 +33,3 @@ def data_dir() -> Path:
 
 # Headless Chromium (Playwright on Debian's chromium) for every browser test.
 from tests.browser import browser, page  # noqa: E402, F401
-
-
-@pytest.fixture(scope="session", autouse=True)
-def version_watcher_stopped(django_db_setup):
-    """Close the data-version listener before the test database is dropped."""
-    yield
-    from layers.versions import watcher
-
-    watcher.stop()

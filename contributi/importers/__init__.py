@@ -13,7 +13,7 @@ from pathlib import Path
 from contributi.importers.mapping import TARGETS, default_mapping, target
 from contributi.importers.reader import ALLOWED_SRIDS, ENCODINGS, read_staged
 from contributi.importers.report import FeatureReport, UploadReport, build_report
-from contributi.importers.safety import check_size, max_upload_bytes, stage_upload
+from contributi.importers.safety import check_size, display_name, max_upload_bytes, stage_upload
 
 __all__ = [
     "ALLOWED_SRIDS",
@@ -51,6 +51,7 @@ def upload_report(
     of the whole file.
     """
     spec = target(target_key)
+    filename = display_name(filename)
     with tempfile.TemporaryDirectory(prefix="remix-upload-") as tmp:
         workdir = Path(tmp)
         workdir.chmod(0o700)

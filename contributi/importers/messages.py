@@ -17,6 +17,29 @@ CONTENT_MISMATCH = _(
     "Il contenuto del file «{file}» non corrisponde alla sua estensione .{ext}: il file è "
     "danneggiato o non è quello che sembra."
 )
+TOO_COMPLEX = _(
+    "Il file «{file}» non si può leggere nei limiti di tempo e memoria: è troppo complesso o "
+    "danneggiato. Semplificalo o dividilo in più file."
+)
+GEOJSON_TOO_DEEP = _(
+    "Il file GeoJSON «{file}» ha parentesi annidate troppo in profondità: non è un GeoJSON valido."
+)
+GEOJSON_REFUSED = _("Il file GeoJSON «{file}» non è JSON valido: {reason}")
+GEOJSON_NOT_FINITE = _("contiene il valore «{value}», che JSON non ammette.")
+GEOJSON_DUPLICATE_KEY = _("la chiave «{key}» compare due volte nello stesso oggetto.")
+GEOJSON_CRS_UNKNOWN = _(
+    "Il file GeoJSON «{file}» dichiara un sistema di riferimento che non è un codice EPSG "
+    "riconosciuto ({crs}): indica nel modulo il sistema di riferimento delle coordinate, "
+    "oppure togli il membro «crs» se le coordinate sono in WGS 84."
+)
+ZIP_DUPLICATE = _(
+    "Il file compresso «{file}» contiene due volte il file {member}: lascia una sola copia."
+)
+PRJ_NOT_WKT = _(
+    "Il file .prj dello shapefile «{file}» non è una definizione WKT di un sistema di "
+    "riferimento: sostituiscilo con il .prj esportato dal GIS, oppure toglilo e indica il "
+    "sistema di riferimento nel modulo."
+)
 ZIP_BROKEN = _("Il file compresso «{file}» è danneggiato e non si può aprire.")
 ZIP_UNSAFE_NAME = _(
     "Il file compresso «{file}» contiene un percorso non ammesso ({member}): sono accettati solo "
@@ -91,6 +114,10 @@ REPORT_HAS_ERRORS = _(
 NOTE_Z_DROPPED = _("Le quote (Z) e le misure (M) sono state ignorate: si salvano solo X e Y.")
 NOTE_SIDECAR_IGNORED = _("File accessori ignorati: {names}.")
 NOTE_REPROJECTED = _("Coordinate convertite da {crs} a WGS 84 (EPSG:4326).")
+NOTE_CPG_IGNORED = _(
+    "Il file .cpg non indica una codifica riconosciuta (UTF-8, Windows-1252, ISO-8859-1, "
+    "ISO-8859-15) ed è stato ignorato."
+)
 NOTE_ENCODING = _("Attributi letti con la codifica {encoding}.")
 
 # Feature level

@@ -1,4 +1,7 @@
-"""Read a staged upload with pyogrio into a GeoDataFrame in the storage CRS.
+"""Read a staged upload into a GeoDataFrame in the storage CRS.
+
+GDAL reads the file in a child process that knows only the declared format's driver
+(:mod:`contributi.importers.sandbox`); this module checks what comes back.
 
 CRSs come only from an allow-list of EPSG codes (``layers.srid``) and are parsed by pyproj; a
 file without a CRS is refused unless the user states one. Z and M are dropped with a note.
@@ -9,13 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import geopandas as gpd
-import pyogrio
 import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from contributi.importers import messages as m
-from contributi.importers.safety import Staged, dbf_is_ascii, gdal_offline
+from contributi.importers import sandbox
+from contributi.importers.safety import Staged, dbf_is_ascii
 from layers.srid import (
     GAUSS_BOAGA_SRID,
     METRIC_SRID,
@@ -61,27 +64,22 @@ class Read:
 def read_staged(
     filename: str, staged: Staged, *, stated_srid: int | None, stated_encoding: str | None
 ) -> Read:
-    """Read the staged file, check its CRS and return it in the storage CRS."""
+    """Read the staged file (its own GDAL driver only), check its CRS, return it in WGS 84."""
     notes = list(staged.notes)
     encoding = _encoding(filename, staged, stated_encoding, notes)
-    with gdal_offline():
-        layer = _single_layer(filename, staged)
-        try:
-            frame = pyogrio.read_dataframe(
-                str(staged.path), layer=layer, encoding=encoding, on_invalid="ignore"
-            )
-        except Exception as exc:  # pyogrio raises many kinds; the clerk gets one message
-            reason = str(exc).replace(str(staged.path.parent), "").strip()[:200]
-            raise UserInputError(
-                m.UNREADABLE.format(file=filename, reason=reason), field="file"
-            ) from exc
-    if len(frame) == 0:
-        raise UserInputError(m.NO_FEATURES.format(file=filename), field="file")
-    if len(frame) > MAX_FEATURES:
+    found = _sandbox_read(filename, staged, encoding)
+    if len(found.layers) > 1:
         raise UserInputError(
-            m.TOO_MANY_FEATURES.format(file=filename, count=len(frame), limit=MAX_FEATURES),
+            m.GPKG_MANY_LAYERS.format(file=filename, names=", ".join(found.layers)), field="file"
+        )
+    if not found.layers or found.count == 0:
+        raise UserInputError(m.NO_FEATURES.format(file=filename), field="file")
+    if found.count > MAX_FEATURES:
+        raise UserInputError(
+            m.TOO_MANY_FEATURES.format(file=filename, count=found.count, limit=MAX_FEATURES),
             field="file",
         )
+    frame = _frame(found)
     srid = _source_srid(filename, staged, frame, stated_srid)
     frame = frame.set_crs(srid, allow_override=True)
     _check_ranges(filename, frame, srid)
@@ -91,9 +89,34 @@ def read_staged(
         notes.append(str(m.NOTE_Z_DROPPED))
     if srid != STORAGE_SRID:
         frame = frame.to_crs(STORAGE_SRID)
+        # A huge but finite coordinate can become infinite once reprojected.
+        _check_ranges(filename, frame, STORAGE_SRID, source=srid)
         notes.append(str(m.NOTE_REPROJECTED.format(crs=ALLOWED_SRIDS[srid])))
     columns = [c for c in frame.columns if c != frame.geometry.name]
     return Read(filename=filename, frame=frame, source_srid=srid, columns=columns, notes=notes)
+
+
+def _sandbox_read(filename: str, staged: Staged, encoding: str | None) -> sandbox.SandboxRead:
+    try:
+        return sandbox.read(staged.path, staged.fmt, encoding=encoding, max_features=MAX_FEATURES)
+    except sandbox.SandboxError as exc:
+        if exc.kind in ("open", "driver"):
+            # Only the driver of the declared format exists in the reader: it did not
+            # recognise the content, so the content is not what its extension says.
+            message = m.CONTENT_MISMATCH.format(file=filename, ext=staged.declared)
+        elif exc.kind in ("timeout", "crash"):
+            message = m.TOO_COMPLEX.format(file=filename)
+        else:
+            reason = exc.reason.replace(str(staged.path.parent), "").strip()[:200]
+            message = m.UNREADABLE.format(file=filename, reason=reason)
+        raise UserInputError(message, field="file") from exc
+
+
+def _frame(found: sandbox.SandboxRead) -> gpd.GeoDataFrame:
+    wkb = [bytes.fromhex(g) if g is not None else None for g in found.geometries]
+    geometry = shapely.from_wkb(wkb, on_invalid="ignore")
+    crs = CRS.from_user_input(found.crs) if found.crs else None
+    return gpd.GeoDataFrame(found.columns, geometry=geometry, crs=crs)
 
 
 def _has_m(geoms) -> bool:
@@ -114,37 +137,30 @@ def _encoding(filename: str, staged: Staged, stated: str | None, notes: list[str
     return None
 
 
-def _single_layer(filename: str, staged: Staged) -> str | None:
-    if staged.fmt != "gpkg":
-        return None
-    try:
-        layers = [name for name, geom_type in pyogrio.list_layers(str(staged.path)) if geom_type]
-    except Exception as exc:
-        raise UserInputError(
-            m.UNREADABLE.format(file=filename, reason="GeoPackage non valido"), field="file"
-        ) from exc
-    if len(layers) > 1:
-        raise UserInputError(
-            m.GPKG_MANY_LAYERS.format(file=filename, names=", ".join(layers)), field="file"
-        )
-    if not layers:
-        raise UserInputError(m.NO_FEATURES.format(file=filename), field="file")
-    return layers[0]
-
-
 def _source_srid(filename: str, staged: Staged, frame, stated: int | None) -> int:
     if stated is not None and stated not in ALLOWED_SRIDS:
         raise UserInputError(m.CRS_STATED_NOT_ALLOWED.format(crs=f"EPSG:{stated}"), field="srid")
-    if frame.crs is None or (staged.fmt == "shapefile" and not staged.has_prj):
+    if frame.crs is None or not staged.has_prj:
         if stated is not None:
             return stated
-        message = m.MISSING_PRJ if staged.fmt == "shapefile" else m.NO_CRS
-        raise UserInputError(message.format(file=filename), field="srid")
+        if staged.crs_refused:
+            message = m.GEOJSON_CRS_UNKNOWN.format(file=filename, crs=staged.crs_refused)
+        elif staged.fmt == "shapefile":
+            message = m.MISSING_PRJ.format(file=filename)
+        else:
+            message = m.NO_CRS.format(file=filename)
+        raise UserInputError(message, field="srid")
     try:
         # A 3D CRS (e.g. EPSG:4979 for GeoJSON with heights) counts as its 2D base.
         epsg = CRS.from_user_input(frame.crs).to_2d().to_epsg(min_confidence=70)
     except CRSError:
         epsg = None
+    if staged.declared_epsg and _epsg_2d(staged.declared_epsg) != epsg:
+        # GDAL did not read the code the file names (it falls back to WGS 84): never guess.
+        if stated is not None:
+            return stated
+        crs = f"EPSG:{staged.declared_epsg}"
+        raise UserInputError(m.GEOJSON_CRS_UNKNOWN.format(file=filename, crs=crs), field="srid")
     if epsg not in ALLOWED_SRIDS:
         allowed = ", ".join(f"EPSG:{code}" for code in ALLOWED_SRIDS)
         name = f"EPSG:{epsg}" if epsg else frame.crs.name
@@ -154,8 +170,18 @@ def _source_srid(filename: str, staged: Staged, frame, stated: int | None) -> in
     return epsg
 
 
-def _check_ranges(filename: str, frame, srid: int) -> None:
-    """Coordinates impossible in the CRS (metres read as degrees) are the user's error."""
+def _epsg_2d(code: int) -> int | None:
+    try:
+        return CRS.from_epsg(code).to_2d().to_epsg(min_confidence=70)
+    except CRSError:
+        return None
+
+
+def _check_ranges(filename: str, frame, srid: int, *, source: int | None = None) -> None:
+    """Coordinates impossible in the CRS (metres read as degrees) are the user's error.
+
+    ``source`` is the CRS the file was in, named in the message, when ``frame`` has already
+    been reprojected to ``srid``."""
     valid = frame.geometry[~frame.geometry.is_empty & frame.geometry.notna()]
     if valid.empty:
         return
@@ -165,7 +191,8 @@ def _check_ranges(filename: str, frame, srid: int) -> None:
         outside = outside or minx < -180 or maxx > 180 or miny < -90 or maxy > 90
     if outside:
         raise UserInputError(
-            m.COORDS_OUT_OF_RANGE.format(file=filename, crs=ALLOWED_SRIDS[srid]), field="srid"
+            m.COORDS_OUT_OF_RANGE.format(file=filename, crs=ALLOWED_SRIDS[source or srid]),
+            field="srid",
         )
 
 

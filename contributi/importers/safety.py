@@ -5,8 +5,8 @@ point elsewhere — and picks its driver from the *content*. So: the user's file
 ever shown, never used as a path; the content must match the declared format (checked from
 its first bytes); archives are inspected member by member (names, links, count, declared
 sizes) and only the members we need are copied, under names we choose, into a private
-temporary directory. GDAL's network access is switched off while it reads
-(:func:`gdal_offline`).
+temporary directory. GDAL itself reads the staged copy in a child process that knows only
+the declared format's driver (:mod:`contributi.importers.sandbox`).
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ import io
 import json
 import re
 import stat
+import unicodedata
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree
 
 from django.conf import settings
 
@@ -32,7 +32,7 @@ __all__ = [
     "max_upload_bytes",
     "check_size",
     "stage_upload",
-    "gdal_offline",
+    "display_name",
 ]
 
 FORMATS = {
@@ -68,18 +68,6 @@ SIDECARS = {
     ".htm",
 }
 _SAFE_MEMBER = re.compile(r"^[\w\- .()àèéìòùÀÈÉÌÒÙ]+$")
-_GDAL_OFFLINE = {
-    # Only a URL ending in this impossible extension/name would be fetched: none is.
-    "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".remix-offline",
-    "CPL_VSIL_CURL_ALLOWED_FILENAME": "remix-offline",
-    "GDAL_HTTP_PROXY": "127.0.0.1:9",
-    "GDAL_HTTP_MAX_RETRY": "0",
-    "GDAL_HTTP_TIMEOUT": "1",
-    "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR",
-    "OGR_SQLITE_ALLOW_EXTERNAL_ACCESS": "NO",
-    "LIBKML_RESOLVE_STYLE": "NO",
-    "LIBKML_EXTERNAL_STYLE": "NO",
-}
 
 
 def max_upload_bytes() -> int:
@@ -93,8 +81,11 @@ class Staged:
 
     fmt: str
     path: Path
+    declared: str = ""
     has_prj: bool = True
     has_cpg: bool = True
+    crs_refused: str | None = None
+    declared_epsg: int | None = None
     notes: list[str] = field(default_factory=list)
 
 
@@ -111,6 +102,16 @@ def check_size(filename: str, size: int) -> None:
         )
 
 
+def display_name(filename: str) -> str:
+    """The user's file name as shown in messages: its last path part, without control or
+    format characters (a newline or a right-to-left override could forge a message)."""
+    name = PurePosixPath(filename.replace("\\", "/")).name or "?"
+    cleaned = "".join(
+        "?" if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in name
+    )
+    return cleaned[:120]
+
+
 def stage_upload(filename: str, data: bytes, workdir: Path) -> Staged:
     """Check the upload and copy it into ``workdir`` under our own names."""
     check_size(filename, len(data))
@@ -119,8 +120,14 @@ def stage_upload(filename: str, data: bytes, workdir: Path) -> Staged:
     ext = _extension(filename)
     if ext not in FORMATS:
         raise UserInputError(m.UNKNOWN_FORMAT.format(file=filename), field="file")
+    staged = _stage(filename, data, ext, workdir)
+    staged.declared = ext
+    return staged
+
+
+def _stage(filename: str, data: bytes, ext: str, workdir: Path) -> Staged:
     if ext in ("geojson", "json"):
-        return _stage_geojson(filename, data, workdir)
+        return _stage_geojson(filename, data, ext, workdir)
     if ext == "gpkg":
         _require(data.startswith(b"SQLite format 3\x00"), filename, ext)
         return _write(Staged("gpkg", workdir / "upload.gpkg"), data)
@@ -146,33 +153,112 @@ def _write(staged: Staged, data: bytes) -> Staged:
     return staged
 
 
-def _stage_geojson(filename: str, data: bytes, workdir: Path) -> Staged:
+class _JsonRefused(ValueError):
+    """Valid for Python's json module, but not JSON a GIS reader must see (the message)."""
+
+
+def _no_constant(name: str):
+    raise _JsonRefused(m.GEOJSON_NOT_FINITE.format(value=name))
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
+    document = {}
+    for key, value in pairs:
+        if key in document:
+            # Python keeps the last value, GDAL may keep the first: the two would disagree.
+            raise _JsonRefused(m.GEOJSON_DUPLICATE_KEY.format(key=key[:60]))
+        document[key] = value
+    return document
+
+
+def _parse_json(filename: str, text: str):
+    try:
+        return json.loads(text, parse_constant=_no_constant, object_pairs_hook=_unique_keys)
+    except _JsonRefused as exc:
+        raise UserInputError(
+            m.GEOJSON_REFUSED.format(file=filename, reason=exc.args[0]), field="file"
+        ) from exc
+    except RecursionError as exc:
+        raise UserInputError(m.GEOJSON_TOO_DEEP.format(file=filename), field="file") from exc
+    except ValueError:
+        return None
+
+
+def _stage_geojson(filename: str, data: bytes, ext: str, workdir: Path) -> Staged:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UserInputError(m.NOT_UTF8.format(file=filename), field="file") from exc
-    try:
-        document = json.loads(text)
-    except ValueError:
-        document = None
+    document = _parse_json(filename, text)
     # Only a GeoJSON object may reach GDAL: not a VRT, not an ESRI JSON or TopoJSON.
     _require(
         isinstance(document, dict) and document.get("type") in ("FeatureCollection", "Feature"),
         filename,
-        "geojson",
+        ext,
     )
-    return _write(Staged("geojson", workdir / "upload.geojson"), text.encode("utf-8"))
+    staged = Staged("geojson", workdir / "upload.geojson")
+    if "crs" in document:
+        staged.declared_epsg = _geojson_crs_epsg(document["crs"])
+        if staged.declared_epsg is None:
+            # A link, a URL, null or an unknown name: GDAL would silently read WGS 84.
+            staged.has_prj = False
+            staged.crs_refused = json.dumps(document["crs"], ensure_ascii=False)[:120]
+    return _write(staged, text.encode("utf-8"))
 
 
-def check_kml(filename: str, data: bytes) -> None:
-    """Refuse KML that could make a reader fetch or expand anything beyond its own bytes."""
-    head = data.lstrip()[:512].lower()
-    _require(
-        b"<kml" in data[:4096].lower() and head.startswith((b"<?xml", b"<kml")), filename, "kml"
-    )
+_EPSG_NAME = re.compile(r"^(?:EPSG:{1,2}|urn:ogc:def:crs:EPSG:[0-9.]*:)([0-9]{4,5})$", re.I)
+_CRS84 = {"urn:ogc:def:crs:ogc:1.3:crs84", "urn:ogc:def:crs:ogc::crs84", "ogc:crs84"}
+WGS84_EPSG = 4326
+
+
+def _geojson_crs_epsg(crs) -> int | None:
+    """The EPSG code a GeoJSON 2008 ``crs`` member of type ``name`` names (CRS84 is 4326),
+    or None for links, URLs and other names (whether the code is accepted is the reader's
+    question)."""
+    properties = crs.get("properties") if isinstance(crs, dict) else None
+    if not isinstance(crs, dict) or crs.get("type") != "name" or not isinstance(properties, dict):
+        return None
+    name = properties.get("name")
+    if not isinstance(name, str):
+        return None
+    if name.strip().lower() in _CRS84:
+        return WGS84_EPSG
+    match = _EPSG_NAME.match(name.strip())
+    return int(match.group(1)) if match else None
+
+
+_KML_NAMESPACES = (
+    "{http://www.opengis.net/kml/2.2}",
+    "{http://earth.google.com/kml/2.0}",
+    "{http://earth.google.com/kml/2.1}",
+    "{http://earth.google.com/kml/2.2}",
+    "",
+)
+
+
+def _xml_root(data: bytes) -> str | None:
+    """The tag of the document's root element (parsed, not searched for), or None."""
+    parser = ElementTree.XMLPullParser(events=("start",))
+    try:
+        for offset in range(0, len(data), 65536):
+            parser.feed(data[offset : offset + 65536])
+            for _event, element in parser.read_events():
+                return element.tag
+    except ElementTree.ParseError:
+        return None
+    return None
+
+
+def check_kml(filename: str, data: bytes, ext: str = "kml") -> None:
+    """Refuse KML that could make a reader fetch or expand anything beyond its own bytes,
+    and content whose root element is not ``<kml>`` (an OGR VRT or a GML in disguise)."""
+    # UTF-16/32 would hide the markup from the byte checks below: KML is UTF-8 text.
+    _require(b"\x00" not in data, filename, ext)
     lowered = data.lower()
     if b"<!doctype" in lowered or b"<!entity" in lowered:
         raise UserInputError(m.KML_DOCTYPE.format(file=filename), field="file")
+    root = _xml_root(data)
+    _require(root in {f"{ns}kml" for ns in _KML_NAMESPACES}, filename, ext)
     for tag in (b"networklink", b"xi:include", b"<include"):
         if tag in lowered:
             raise UserInputError(
@@ -199,9 +285,16 @@ def _safe_members(filename: str, data: bytes, ext: str) -> dict[str, bytes]:
             m.ZIP_TOO_MANY.format(file=filename, count=len(infos), limit=MAX_MEMBERS),
             field="file",
         )
+    seen: set[str] = set()
     total = 0
     for info in files:
         _check_member(filename, info)
+        if info.filename.casefold() in seen:
+            # Two members with one name: which one a reader takes is anybody's guess.
+            raise UserInputError(
+                m.ZIP_DUPLICATE.format(file=filename, member=info.filename), field="file"
+            )
+        seen.add(info.filename.casefold())
         total += info.file_size
         if total > MAX_UNPACKED_BYTES or info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise UserInputError(
@@ -233,7 +326,8 @@ def _read_member(filename: str, archive: zipfile.ZipFile, info: zipfile.ZipInfo)
     try:
         with archive.open(info) as handle:
             content = handle.read(info.file_size + 1)
-    except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, NotImplementedError) as exc:
+        # RuntimeError: encrypted; NotImplementedError: a compression method we do not read.
         raise UserInputError(m.ZIP_BROKEN.format(file=filename), field="file") from exc
     if len(content) > info.file_size:
         raise UserInputError(
@@ -248,7 +342,7 @@ def _stage_kmz(filename: str, members: dict[str, bytes], workdir: Path) -> Stage
     if not kml:
         raise UserInputError(m.KMZ_NO_KML.format(file=filename), field="file")
     main = "doc.kml" if "doc.kml" in kml else sorted(kml)[0]
-    check_kml(filename, members[main])
+    check_kml(filename, members[main], "kmz")
     return _write(Staged("kml", workdir / "upload.kml"), members[main])
 
 
@@ -279,9 +373,17 @@ def _stage_shapefile(filename: str, members: dict[str, bytes], workdir: Path) ->
         if needed not in parts:
             raise UserInputError(m.ZIP_MISSING_PART.format(file=filename, ext=needed), field="file")
     _require(parts[".shp"][:4] == b"\x00\x00\x27\x0a", filename, "zip")
-    staged = Staged(
-        "shapefile", workdir / "upload.shp", has_prj=".prj" in parts, has_cpg=".cpg" in parts
-    )
+    if ".prj" in parts and not _PRJ_WKT.match(parts[".prj"]):
+        raise UserInputError(m.PRJ_NOT_WKT.format(file=filename), field="file")
+    staged = Staged("shapefile", workdir / "upload.shp", has_prj=".prj" in parts)
+    if ".cpg" in parts:
+        code_page = _code_page(parts[".cpg"])
+        if code_page is None:
+            staged.notes.append(str(m.NOTE_CPG_IGNORED))
+            del parts[".cpg"]
+        else:
+            parts[".cpg"] = code_page.encode("ascii")
+    staged.has_cpg = ".cpg" in parts
     for suffix, content in parts.items():
         (workdir / f"upload{suffix}").write_bytes(content)
     if ignored:
@@ -289,22 +391,35 @@ def _stage_shapefile(filename: str, members: dict[str, bytes], workdir: Path) ->
     return staged
 
 
+# A .prj is one WKT CRS: printable ASCII, a known root keyword, nothing a parser could take
+# for a file name, a URL or a PROJ string.
+_PRJ_WKT = re.compile(
+    rb"^\s*(PROJCS|GEOGCS|COMPD_CS|PROJCRS|GEOGCRS|GEODCRS|COMPOUNDCRS|BOUNDCRS)\[[\x20-\x7e\s]{1,16000}\]\s*$"
+)
+# What a .cpg may say (normalised: upper case, no separators or prefixes) → what GDAL reads.
+_CODE_PAGES = {
+    "UTF8": "UTF-8",
+    "65001": "UTF-8",
+    "1252": "1252",
+    "88591": "88591",
+    "28591": "88591",
+    "LATIN1": "88591",
+    "885915": "885915",
+    "28605": "885915",
+    "LATIN9": "885915",
+}
+
+
+def _code_page(content: bytes) -> str | None:
+    """The .cpg's code page if it is one we accept (rewritten in GDAL's own spelling)."""
+    if len(content) > 64 or not content.isascii():
+        return None
+    key = re.sub(r"[\s\-_]|WINDOWS|ANSI|ISO|CP", "", content.decode("ascii").upper())
+    return _CODE_PAGES.get(key)
+
+
 def dbf_is_ascii(dbf: Path) -> bool:
     """Whether a DBF's records hold only ASCII bytes (then its encoding does not matter)."""
     data = dbf.read_bytes()
     header_length = int.from_bytes(data[8:10], "little") if len(data) >= 10 else len(data)
     return data[header_length:].isascii()
-
-
-@contextmanager
-def gdal_offline() -> Iterator[None]:
-    """Within the block, pyogrio's GDAL fetches nothing over the network.
-
-    The options are process-wide and harmless to the rest of Remix (which never reads remote
-    data with pyogrio), so they are set and left set rather than restored: restoring would open
-    a window for a concurrent upload in another thread.
-    """
-    import pyogrio
-
-    pyogrio.set_gdal_config_options(_GDAL_OFFLINE)
-    yield

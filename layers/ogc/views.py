@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from layers.counts import matched_count
 from layers.ogc.negotiation import (
     HTML,
     JSON,
@@ -242,7 +243,7 @@ def items(request: HttpRequest, layer_id: str) -> HttpResponse:
     offset = parse_int(params.get("offset"), name="offset", default=0, low=0, high=MAX_OFFSET)
     srid = requested_srid(request)
     queryset = filtered_queryset(layer, params).order_by(layer.id_field)
-    matched = queryset.count()
+    matched = matched_count(layer, queryset)
     features = features_page(
         layer, queryset[offset : offset + limit], precision=PRECISION, srid=srid
     )

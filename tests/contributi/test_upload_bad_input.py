@@ -11,14 +11,12 @@ import stat
 import zipfile
 
 import geopandas as gpd
-import pyogrio
 import pytest
-from pyogrio.errors import DataSourceError
 from shapely.geometry import LineString, Point, Polygon
 
 from contributi.importers import messages as m
 from contributi.importers.reader import ALLOWED_SRIDS
-from contributi.importers.safety import MAX_MEMBERS, MAX_UNPACKED_BYTES, gdal_offline
+from contributi.importers.safety import MAX_MEMBERS, MAX_UNPACKED_BYTES
 from tests.contributi.conftest import (
     MILANO_POINT,
     RHO_POINT,
@@ -205,14 +203,6 @@ def test_kml_external_entity_is_refused(api):
     assert_refused(
         post_upload(api, "entita.kml", kml), m.KML_DOCTYPE.format(file="entita.kml"), before
     )
-
-
-def test_gdal_offline_blocks_vsicurl_even_if_a_path_reached_gdal():
-    """Defence in depth: with our options GDAL refuses to fetch a /vsicurl/ URL."""
-    # Without these options GDAL requests /a.geojson and / from the server (checked by hand).
-    with recording_server() as (url, hits), gdal_offline(), pytest.raises(DataSourceError):
-        pyogrio.read_info(f"/vsicurl/{url}/a.geojson")
-    assert hits == []
 
 
 def test_points_are_refused_for_opportunita(api):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from layers.registry import registry
+from layers.versions import layer_version
+from territorio.models import Comune
+
 CONTRACT_KEYS = {
     "id", "title", "description", "theme", "theme_title", "geometry_type", "render", "cluster",
     "min_zoom", "max_zoom", "style", "legend", "licence", "attribution", "is_sample",
@@ -13,6 +17,7 @@ LINK_KEYS = {
     "geojson",
     "tilejson",
     "tiles",
+    "tiles_plain",
     "exports",
     "detail_page",
 }
@@ -32,6 +37,7 @@ def test_catalogue_lists_every_layer_with_the_contract_fields(client, db):
 
 
 def test_catalogue_entry_of_comuni_is_complete(client, db):
+    token = layer_version(registry.get("comuni")).token
     entry = next(e for e in client.get("/api/layers/").json()["layers"] if e["id"] == "comuni")
     assert entry["title"] == {"it": "Comuni", "en": "Municipalities"}
     assert entry["theme_title"] == {"it": "Territorio", "en": "Territory"}
@@ -46,7 +52,8 @@ def test_catalogue_entry_of_comuni_is_complete(client, db):
         "ogc_items": "/ogc/collections/comuni/items",
         "geojson": "/api/layers/comuni/download.geojson",
         "tilejson": "/tiles/comuni.json",
-        "tiles": "/tiles/comuni/{z}/{x}/{y}.pbf",
+        "tiles": f"/tiles/comuni/v{token}/{{z}}/{{x}}/{{y}}.pbf",
+        "tiles_plain": "/tiles/comuni/{z}/{x}/{y}.pbf",
         "exports": {
             "geojson": "/api/layers/comuni/download.geojson",
             "csv": "/api/layers/comuni/download.csv",
@@ -57,8 +64,20 @@ def test_catalogue_entry_of_comuni_is_complete(client, db):
     }
 
 
-def test_catalogue_reads_no_database(client, db, django_assert_num_queries):
+def test_catalogue_reads_the_data_versions_in_one_query(client, db, django_assert_num_queries):
     # The benchmark layer's availability (has it rows?) is remembered for 30 s: warm it.
     client.get("/api/layers/")
-    with django_assert_num_queries(0):
-        assert client.get("/api/layers/").status_code == 200
+    with django_assert_num_queries(1):  # the versions of every layer's tables
+        response = client.get("/api/layers/")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-cache"
+
+
+def test_catalogue_tile_urls_follow_the_data(client, territorio):
+    def tiles_url() -> str:
+        layers = client.get("/api/layers/").json()["layers"]
+        return next(e for e in layers if e["id"] == "comuni")["links"]["tiles"]
+
+    before = tiles_url()
+    Comune.objects.filter(istat_code="015146").update(name="Milano città")
+    assert tiles_url() != before

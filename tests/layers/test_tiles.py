@@ -1,11 +1,18 @@
-"""Vector tiles: ST_AsMVT tiles decoded, cached per data version, 204 when empty."""
+"""Vector tiles: ST_AsMVT tiles decoded; versioned URLs immutable, plain URLs revalidated;
+heavy tiles cached per data version, cheap ones built each time; 204 when empty; a byte budget."""
 
 from __future__ import annotations
+
+import logging
 
 import mapbox_vector_tile
 import pytest
 from django.db import connection
 
+from bench.services import load_parcels_generate
+from layers import queries, tiles
+from layers.registry import registry
+from layers.versions import layer_version
 from territorio.models import Comune
 
 MILANO = "015146"
@@ -53,8 +60,26 @@ def test_empty_tile_is_204(client, territorio):
     assert response.content == b""
 
 
-def test_cold_tile_costs_two_queries_and_a_warm_one_a_single_lookup(
-    client, territorio, django_assert_num_queries
+def versioned(path: str) -> str:
+    """``/tiles/comuni/10/538/366.pbf`` under the current data version of comuni."""
+    token = layer_version(registry.get("comuni")).token
+    return path.replace("/tiles/comuni/", f"/tiles/comuni/v{token}/")
+
+
+@pytest.fixture
+def every_tile_cached(monkeypatch):
+    """Keep every tile in the tiles cache, however fast it was built."""
+    monkeypatch.setattr(tiles, "CACHE_MIN_SECONDS", 0.0)
+
+
+@pytest.fixture
+def no_tile_cached(monkeypatch):
+    """Keep no tile in the tiles cache, however slowly it was built."""
+    monkeypatch.setattr(tiles, "CACHE_MIN_SECONDS", 3600.0)
+
+
+def test_cold_tile_costs_two_queries_and_a_cached_one_a_single_lookup(
+    client, territorio, django_assert_num_queries, every_tile_cached
 ):
     with django_assert_num_queries(2):  # data version + ST_AsMVT
         cold = client.get(MILANO_TILE)
@@ -63,7 +88,15 @@ def test_cold_tile_costs_two_queries_and_a_warm_one_a_single_lookup(
     assert warm.content == cold.content
 
 
-def test_data_change_invalidates_the_cached_tile(client, territorio):
+def test_a_tile_cheaper_to_build_than_to_keep_is_not_cached(
+    client, territorio, django_assert_num_queries, no_tile_cached
+):
+    client.get(MILANO_TILE)
+    with django_assert_num_queries(2):  # built again
+        client.get(MILANO_TILE)
+
+
+def test_data_change_invalidates_the_cached_tile(client, territorio, every_tile_cached):
     before = decode(client.get(MILANO_TILE, {"comune": MILANO}))
     Comune.objects.filter(istat_code=MILANO).update(name="Milano città")
     after = decode(client.get(MILANO_TILE, {"comune": MILANO}))
@@ -71,9 +104,113 @@ def test_data_change_invalidates_the_cached_tile(client, territorio):
     assert after[0]["properties"]["name"] == "Milano città"
 
 
-def test_tile_answers_conditional_get(client, territorio):
+class FailingCache:
+    """A tiles cache whose server is gone: every call raises."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        pass
+
+    def get(self, *args, **kwargs):
+        raise ConnectionError("cache down")
+
+    set = get
+
+
+def test_a_failing_tile_cache_never_fails_the_tile(
+    client, territorio, every_tile_cached, monkeypatch, caplog
+):
+    monkeypatch.setattr(tiles, "caches", {"tiles": FailingCache()})
+    with caplog.at_level(logging.WARNING, logger="layers.tiles"):
+        response = client.get(MILANO_TILE, {"comune": MILANO})
+    assert response.status_code == 200
+    assert decode(response)[0]["properties"]["name"] == "Milano"
+    assert "Tile cache write failed" in caplog.text
+
+
+# Freshness from the URL.
+
+
+def test_versioned_tile_is_immutable_and_equals_the_plain_one(client, territorio):
+    plain = client.get(MILANO_TILE)
+    response = client.get(versioned(MILANO_TILE))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert response.content == plain.content
+    assert "Link" not in response
+
+
+def test_plain_tile_has_an_etag_and_a_short_max_age(client, territorio):
+    response = client.get(MILANO_TILE)
+    assert response["Cache-Control"] == "public, max-age=60"
+    assert response["ETag"]
+    assert response["Last-Modified"]
+
+
+def test_tiles_do_not_vary_on_accept_encoding(client, territorio):
+    # Tiles are never compressed: a Vary on Accept-Encoding would only split shared caches.
+    for path in (MILANO_TILE, versioned(MILANO_TILE)):
+        response = client.get(path, HTTP_ACCEPT_ENCODING="gzip")
+        assert "Accept-Encoding" not in response.get("Vary", ""), path
+        assert "Content-Encoding" not in response
+
+
+def test_stale_version_gets_the_current_tile_briefly_and_a_link_to_its_new_url(client, territorio):
+    old_url = versioned(MILANO_TILE)
+    Comune.objects.filter(istat_code=MILANO).update(name="Milano città")
+    new_url = versioned(MILANO_TILE)
+    assert new_url != old_url
+    response = client.get(old_url, {"comune": MILANO})
+    assert response.status_code == 200
+    assert decode(response)[0]["properties"]["name"] == "Milano città"
+    assert response["Cache-Control"] == "public, max-age=60"
+    assert response["Link"] == f'<{new_url}?comune={MILANO}>; rel="latest-version"'
+    fresh = client.get(new_url, {"comune": MILANO})
+    assert fresh["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert fresh.content == response.content
+
+
+def test_unknown_version_is_answered_like_a_stale_one(client, territorio):
+    response = client.get("/tiles/comuni/v0123abcd/10/538/366.pbf")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "public, max-age=60"
+    assert response.content == client.get(MILANO_TILE).content
+
+
+def test_plain_tile_answers_a_conditional_get_until_the_data_changes(client, territorio):
     etag = client.get(MILANO_TILE)["ETag"]
-    assert client.get(MILANO_TILE, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    not_modified = client.get(MILANO_TILE, HTTP_IF_NONE_MATCH=etag)
+    assert not_modified.status_code == 304
+    assert not_modified["ETag"] == etag
+    assert not_modified["Cache-Control"] == "public, max-age=60"
+    Comune.objects.filter(istat_code=MILANO).update(name="Milano città")
+    changed = client.get(MILANO_TILE, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+
+
+def test_a_cached_versioned_tile_reads_no_database(
+    client, territorio, django_assert_num_queries, every_tile_cached
+):
+    url = versioned(MILANO_TILE)
+    first = client.get(url)
+    with django_assert_num_queries(0):  # the URL names the version: the cached tile is its answer
+        again = client.get(url)
+    assert again.content == first.content
+    assert again["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert again["ETag"] == first["ETag"]
+
+
+def test_versioned_tile_costs_one_query_and_a_plain_one_two(
+    client, territorio, django_assert_num_queries, no_tile_cached
+):
+    url = versioned(MILANO_TILE)
+    with django_assert_num_queries(1):  # data version and ST_AsMVT in one statement
+        versioned_tile = client.get(url)
+    with django_assert_num_queries(2):  # data version (for the ETag, maybe a 304), ST_AsMVT
+        plain_tile = client.get(MILANO_TILE)
+    assert versioned_tile.content == plain_tile.content
+    assert versioned_tile["ETag"] == plain_tile["ETag"]
+    assert versioned_tile["Last-Modified"] == plain_tile["Last-Modified"]
 
 
 def count_points(coords) -> int:
@@ -96,10 +233,15 @@ def test_low_zoom_tile_is_simplified(client, territorio):
     assert 4 < z6 < z8 < full
 
 
-def test_tilejson_describes_the_tiles(client, territorio):
-    document = client.get("/tiles/comuni.json", {"zona": "nord-milano"}).json()
+def test_tilejson_describes_the_versioned_tiles(client, territorio):
+    response = client.get("/tiles/comuni.json", {"zona": "nord-milano"})
+    document = response.json()
     assert document["tilejson"] == "3.0.0"
-    assert document["tiles"] == ["http://testserver/tiles/comuni/{z}/{x}/{y}.pbf?zona=nord-milano"]
+    token = layer_version(registry.get("comuni")).token
+    assert document["tiles"] == [
+        f"http://testserver/tiles/comuni/v{token}/{{z}}/{{x}}/{{y}}.pbf?zona=nord-milano"
+    ]
+    assert response["Cache-Control"] == "no-cache"
     assert document["minzoom"] == 8
     assert document["vector_layers"][0]["id"] == "comuni"
     assert document["vector_layers"][0]["fields"]["name"] == "Comune"
@@ -125,11 +267,78 @@ def test_head_of_a_filtered_tile(client, territorio):
     assert response["ETag"]
 
 
-def test_empty_tiles_count_towards_the_memory_bound(settings):
-    from layers.tiles import ENTRY_OVERHEAD, store
+# The byte budget, on a dense layer: 3 000 synthetic parcels 46-186 m across.
+DENSE = 3000
+# Around Piazza del Duomo at z10: the densest tile of the load layer near the centre.
+DENSE_TILE = "/tiles/bench-load/10/538/366.pbf"
 
-    settings.TILE_MEMORY_CACHE_MB = 1
-    for i in range(10_000):
-        store.set(f"empty-{i}", b"")
-    held = sum(1 for i in range(10_000) if store.get_memory(f"empty-{i}") is not None)
-    assert 0 < held <= 2**20 // ENTRY_OVERHEAD
+
+@pytest.fixture
+def dense_layer(db):
+    load_parcels_generate(count=DENSE)
+    queries._BYTES_PER_FEATURE.clear()  # what earlier over-full tiles taught this process
+    yield registry.get("bench-load")
+    load_parcels_generate(count=0)
+
+
+def features_of(response) -> list[dict]:
+    return mapbox_vector_tile.decode(response.content)["bench-load"]["features"]
+
+
+def test_a_tile_within_the_budget_keeps_every_feature(client, dense_layer):
+    response = client.get(DENSE_TILE)
+    # Reference: SELECT code FROM bench_loadparcel
+    #   WHERE ST_Intersects(ST_Transform(geom, 3857), ST_TileEnvelope(10, 538, 366))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT code FROM bench_loadparcel WHERE "
+            "ST_Intersects(ST_Transform(geom, 3857), ST_TileEnvelope(10, 538, 366))"
+        )
+        inside = {row[0] for row in cursor.fetchall()}
+    assert len(response.content) <= queries.TILE_BYTE_BUDGET
+    kept = {f["properties"]["code"] for f in features_of(response)}
+    assert len(inside) > 100
+    assert inside <= kept  # plus those in the buffer around the tile
+
+
+def test_a_tile_over_the_budget_leaves_out_its_smallest_features(
+    client, dense_layer, monkeypatch, no_tile_cached
+):
+    full = client.get(DENSE_TILE)
+    budget = len(full.content) // 2
+    monkeypatch.setattr(queries, "TILE_BYTE_BUDGET", budget)
+    response = client.get(DENSE_TILE)
+    assert 0 < len(response.content) <= budget
+    kept = {f["properties"]["code"] for f in features_of(response)}
+    everything = {f["properties"]["code"] for f in features_of(full)}
+    assert 0 < len(kept) < len(everything)
+    assert kept < everything
+    # The smallest were left out: every parcel kept is at least as large as every parcel
+    # dropped (bounding-box diagonal in Web Mercator).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT code, ST_Length(ST_Transform(ST_BoundingDiagonal(geom), 3857)) "
+            "FROM bench_loadparcel WHERE code = ANY(%s)",
+            [list(everything)],
+        )
+        size = dict(cursor.fetchall())
+    assert min(size[c] for c in kept) >= max(size[c] for c in everything - kept)
+
+
+def test_tile_attributes_are_the_popup_fields_only(client, dense_layer):
+    (first, *_) = features_of(client.get(DENSE_TILE))
+    # The load layer has five fields; its style and popup read three.
+    assert set(first["properties"]) == {"code", "name", "category"}
+
+
+def test_after_an_over_full_tile_its_zoom_is_built_once(
+    client, dense_layer, monkeypatch, no_tile_cached, django_assert_num_queries
+):
+    budget = len(client.get(DENSE_TILE).content) // 2
+    monkeypatch.setattr(queries, "TILE_BYTE_BUDGET", budget)
+    with django_assert_num_queries(4):  # version, the full tile (over), sizes, the thinned tile
+        client.get(DENSE_TILE)
+    neighbour = DENSE_TILE.replace("/538/", "/539/")
+    with django_assert_num_queries(3):  # version, sizes, the thinned tile: no full build
+        response = client.get(neighbour)
+    assert 0 < len(response.content) <= budget

@@ -8,15 +8,13 @@ data keeps every ETag and cached tile.
 
 from __future__ import annotations
 
-import time
 from io import StringIO
 from pathlib import Path
 
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import F
 
-from bench.models import LoadParcel
 from layers.models import DataVersion
 from layers.versions import version_triggers_install
 from lum.models import Lum, Servizio
@@ -153,11 +151,11 @@ def test_running_every_loader_again_keeps_every_version(territorio):
     assert f"0 creati, 0 aggiornati, {sample} invariati." in reports["load_rigenerazione_sample"]
     lum = f"LUM: 0 creati, 0 aggiornati, {Lum.objects.count()} invariati, 0 eliminati."
     assert lum in reports["load_lum"]
-    servizi = (
-        f"Servizi di esempio: 0 creati, 0 aggiornati, {Servizio.objects.count()} invariati, "
-        "0 eliminati."
-    )
+    samples = Servizio.objects.filter(is_sample=True).count()
+    servizi = f"Servizi di esempio: 0 creati, 0 aggiornati, {samples} invariati, 0 eliminati."
     assert servizi in reports["load_servizi_esempio"]
+    for command, kept in (("load_scuole_secondo_ciclo", 322), ("load_strutture_ricovero", 62)):
+        assert f"0 creati, 0 aggiornati, {kept} invariati" in reports[command]
 
 
 def test_reloading_the_territorio_rewrites_only_the_edited_comune(territorio, data_dir):
@@ -171,71 +169,11 @@ def test_reloading_the_territorio_rewrites_only_the_edited_comune(territorio, da
     assert Comune.objects.get(istat_code="015146").name == "Milano"
 
 
-# The in-memory copy each process keeps through LISTEN/NOTIFY (committed data only).
-
-
-def test_memory_version_is_the_table_s_and_follows_a_committed_change(transactional_db):
-    from bench.services import load_parcels_generate
-    from layers.registry import registry
-    from layers.versions import layer_version, memory_version
-
-    load_parcels_generate(count=10)
-    layer = registry.get("bench-load")
-    try:
-        before = memory_version(layer)
-        assert before is not None
-        with transaction.atomic():  # inside a transaction: the table, never the memory
-            assert memory_version(layer) is None
-            assert layer_version(layer) == before
-        LoadParcel.objects.filter(code="P0000001").update(name="Altra")
-        deadline = time.monotonic() + 5  # the NOTIFY travels asynchronously
-        while (after := memory_version(layer)) == before and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert after.token != before.token
-        assert after.last_modified > before.last_modified
-        with transaction.atomic():
-            assert layer_version(layer) == after  # what the table says
-    finally:
-        load_parcels_generate(count=0)
-
-
-def test_a_lost_listener_falls_back_to_the_table_and_comes_back(transactional_db, monkeypatch):
-    from bench.services import load_parcels_generate
-    from layers import versions
-    from layers.registry import registry
-
-    load_parcels_generate(count=10)
-    layer = registry.get("bench-load")
-    try:
-        assert versions.memory_version(layer) is not None
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE application_name = %s AND pid <> pg_backend_pid()",
-                [versions.LISTENER_NAME],
-            )
-            assert cursor.fetchone() == (True,)
-        time.sleep(0.2)  # the termination reaches the listener's socket
-        assert versions.memory_version(layer) is None  # lost: callers read the table
-        assert versions.layer_version(layer).token
-        monkeypatch.setattr(versions, "RETRY_SECONDS", 0.0)
-        versions.watcher.stop()
-        assert versions.memory_version(layer) is not None  # listening again
-    finally:
-        load_parcels_generate(count=0)
-
-
-def test_the_listener_can_be_turned_off(transactional_db, settings):
-    from bench.services import load_parcels_generate
-    from layers.registry import registry
-    from layers.versions import layer_version, memory_version
-
-    load_parcels_generate(count=10)
-    layer = registry.get("bench-load")
-    try:
-        assert memory_version(layer) is not None
-        settings.DATA_VERSION_LISTENER = False
-        assert memory_version(layer) is None
-        assert layer_version(layer).token  # from the table
-    finally:
-        load_parcels_generate(count=0)
+def test_no_trigger_announces_version_changes(db):
+    # No process listens any more (migration layers/0005 dropped 0004's NOTIFY triggers).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal",
+            [DataVersion._meta.db_table],
+        )
+        assert cursor.fetchone() == (0,)

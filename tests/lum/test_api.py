@@ -138,6 +138,10 @@ def test_an_unpublished_lum_has_no_analysis(client, tiny_world):
 def test_comune_and_zona_analyses(client, tiny_world):
     est = client.get("/api/analisi/comuni/999002/").json()
     assert est["totali"] == {
+        "servizi": 3,  # uni_in, uni_out, sport (the draft is not counted)
+        "scuole": 0,
+        "cfp": 0,
+        "studenti": 0,
         "interventi": 3,
         "finanziamento": 1_820_000,
         "opportunita": 3,
@@ -158,7 +162,7 @@ def test_unknown_comune_and_zona_are_404(client, tiny_world):
 
 def test_the_analyses_are_in_the_openapi_schema(client, db):
     schema = client.get("/api/schema/", {"format": "json"}).json()
-    for path in ("lum/{id}/", "comuni/{istat_code}/", "zone/{slug}/", "vicinanza/"):
+    for path in ("lum/{id}/", "comuni/", "comuni/{istat_code}/", "zone/{slug}/", "vicinanza/"):
         assert f"/api/analisi/{path}" in schema["paths"]
 
 

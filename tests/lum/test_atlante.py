@@ -70,9 +70,12 @@ def test_the_comuni_index_links_every_comune(client, territorio):
 def test_the_lum_index_links_every_published_lum(client, tiny_world):
     html = client.get("/atlante/lum/").content.decode()
     assert f'href="/atlante/lum/{tiny_world.lum.pk}/"' in html
-    # Its row shows 3 services, 1 intervento and 2.0 ha of opportunities in the catchment.
+    # Its row shows 3 services, 0 students, 1 intervento and 2.0 ha of opportunities.
     row = html.split(f'href="/atlante/lum/{tiny_world.lum.pk}/"', 1)[1].split("</tr>", 1)[0]
-    assert '<td class="num">3</td><td class="num">1</td><td class="num">2,0</td>' in row
+    assert (
+        '<td class="num">3</td><td class="num">0</td><td class="num">1</td><td class="num">2,0</td>'
+        in row
+    )
 
 
 def test_milano_has_a_sheet_without_lum(client, territorio):

@@ -6,7 +6,9 @@ import json
 
 import pytest
 
-from tests.lum.conftest import PX, PY, make_lum
+from lum.models import Servizio
+from lum.servizi_regione import HOSPITALS, SCHOOLS
+from tests.lum.conftest import PX, PY, make_lum, point
 
 
 def feed(client, layer_id, **params) -> dict:
@@ -23,6 +25,47 @@ def test_catalogue_lists_both_layers_with_their_contract_filters(client, db):
     assert layers["servizi"]["queryables"] == ["bbox", "comune", "zona", "categoria", "q"]
     assert layers["servizi"]["theme"] == "servizi"
     assert layers["servizi"]["is_sample"] is True
+
+
+def test_schools_and_hospitals_are_real_layers_with_licence_and_attribution(client, db):
+    layers = {layer["id"]: layer for layer in client.get("/api/layers/").json()["layers"]}
+    for layer_id, source in (("scuole", SCHOOLS), ("ospedali", HOSPITALS)):
+        layer = layers[layer_id]
+        assert (layer["licence"], layer["attribution"]) == (source.licence, source.source)
+        assert layer["is_sample"] is False and layer["theme"] == "servizi"
+        popup = [f["name"] for f in layer["popup_fields"]]
+        assert "source" in popup and "licence" in popup
+    assert [f["name"] for f in layers["scuole"]["popup_fields"]][:4] == [
+        "name",
+        "categoria",
+        "tipologia",
+        "studenti",
+    ]
+    html = client.get("/dati/").content.decode()
+    assert SCHOOLS.source in html and HOSPITALS.source in html
+
+
+def test_each_services_layer_serves_its_own_categories(client, tiny_world):
+    for key, categoria, students in (("school", "scuola_secondaria", 640), ("h", "sanita", None)):
+        Servizio.objects.create(
+            code=f"T-{key}",
+            name=key,
+            categoria=categoria,
+            comune=tiny_world.est,
+            geom=point(PX + 50, PY),
+            studenti=students,
+            tipologia="Liceo" if students else "",
+            source="Fonte: prova",
+            licence="CC BY 4.0",
+            publication_state="pubblicato",
+        )
+    school = feed(client, "scuole")["features"]
+    assert [f["properties"]["name"] for f in school] == ["school"]
+    props = school[0]["properties"]
+    assert (props["studenti"], props["tipologia"], props["licence"]) == (640, "Liceo", "CC BY 4.0")
+    assert [f["properties"]["name"] for f in feed(client, "ospedali")["features"]] == ["h"]
+    others = sorted(f["properties"]["name"] for f in feed(client, "servizi")["features"])
+    assert others == ["cultura", "sport", "uni_in", "uni_out"]
 
 
 def test_the_geojson_feed_serves_published_lum_only_and_filters_by_rank(client, tiny_world):

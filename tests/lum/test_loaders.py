@@ -12,7 +12,7 @@ from lum import queries
 from lum.models import Lum, RangoLum, Servizio
 from lum.samples import servizi_sample_load
 from lum.services import ERROR_FILE_MISSING, RAIL_FILE, lum_load
-from territorio.services import MILANO_ISTAT_CODE
+from territorio.models import MILANO_ISTAT_CODE
 
 # 45 rail stations + 21 metro stations outside Milano (SOURCES.md), minus 2 merges within
 # 300 m: Rho Fiera (rail + M1) and Sesto San Giovanni / Sesto 1° Maggio FS (rail + M1).

@@ -41,6 +41,18 @@ def square(istat_code: str, side_m: float = 100, **shift) -> GEOSGeometry:
     return metric_shape(istat_code, f"ST_Expand(p, {side_m / 2})", **shift)
 
 
+def bollate_arese_line() -> GEOSGeometry:
+    """A line from a point inside Bollate to a point inside Arese (it crosses only the two)."""
+    sql = """
+        SELECT ST_AsEWKT(ST_MakeLine(ST_PointOnSurface(b.geom), ST_PointOnSurface(a.geom)))
+        FROM layers_comune AS b, layers_comune AS a
+        WHERE b.istat_code = %s AND a.istat_code = %s
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [BOLLATE, ARESE])
+        return GEOSGeometry(cursor.fetchone()[0])
+
+
 def comune(code: str) -> Comune:
     return Comune.objects.get(istat_code=code)
 
@@ -83,7 +95,7 @@ def tiny_world(territorio):
         is_sample=True,
         finanziamenti=[f("pnrr", Decimal("300"))],
     )
-    line = metric_shape(BOLLATE, "ST_MakeLine(p, ST_Translate(p, 10, 10))")
+    line = bollate_arese_line()
     world["pista"] = intervento_create(
         title="Pista ciclabile Bollate-Arese",
         geom=line,
