@@ -187,7 +187,7 @@ def test_history_page_shows_who_changed_what_and_restores(
     services.record_update(record=draft_rho, user=operator_rho, values={"title": "Secondo"})
     client.force_login(reviewer)
     page = client.get(f"/contributi/interventi/{draft_rho.pk}/storico/").content.decode()
-    assert "title: «Bozza di Rho» → «Secondo»" in page
+    assert "<strong>Titolo</strong>: «Bozza di Rho» → «Secondo»" in page
     first = draft_rho.history.order_by("history_date").first()
     response = client.post(
         f"/contributi/interventi/{draft_rho.pk}/storico/", {"history_id": first.history_id}
@@ -214,9 +214,10 @@ def test_dashboard_query_count_does_not_grow_with_records(
             state=PublicationState.IN_REVISIONE if i % 2 else PublicationState.BOZZA,
         )
     client.force_login(reviewer)
-    # session, user, permissions (2), operator's Comuni, two record lists, two review queues
-    # with the interventi's Comuni prefetched: a fixed number whatever the record count.
-    with django_assert_max_num_queries(12):
+    # session, user, permissions (2), two counts for the pagers, one page of interventi (the
+    # opportunità have none), two review queues with the interventi's Comuni prefetched, the
+    # portal's context, the filter's Comuni and authors: a fixed number whatever the count.
+    with django_assert_max_num_queries(13):
         response = client.get("/contributi/")
     assert response.status_code == 200
     assert response.content.decode().count('data-record="interventi-') == 12 + 6
