@@ -90,29 +90,39 @@ def _server_env(**extra: str) -> dict:
 
 
 @contextlib.contextmanager
-def gunicorn(port: int, workers: int = 2, **env: str) -> Iterator[str]:
-    """A gunicorn server of the project on 127.0.0.1:port (stopped on exit); yields its URL."""
+def server(
+    name: str, command: list[str], port: int, probe: str, env: dict, tries: int = 100
+) -> Iterator[str]:
+    """Run ``command``, a server listening on 127.0.0.1:``port``; wait until ``probe`` (a path)
+    answers 200 and yield the server's URL; stopped on exit."""
     log = tempfile.NamedTemporaryFile(  # noqa: SIM115  (the server writes to it until stopped)
-        prefix="remix-bench-gunicorn-", suffix=".log", delete=False
+        prefix=f"remix-bench-{name}-", suffix=".log", delete=False
     )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "remix.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--timeout", "600", "--log-level", "warning"],
-        cwd=ROOT, env=_server_env(**env), stdout=log, stderr=log,
-    )  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        for _ in range(tries):
             with contextlib.suppress(OSError):
-                if http_get(f"{url}/api/layers/")[0] == 200:
+                if http_get(f"{url}{probe}")[0] == 200:
                     break
             time.sleep(0.2)
         else:
-            raise RuntimeError(f"gunicorn did not start; see {log.name}")
+            raise RuntimeError(f"{name} did not start; see {log.name}")
         yield url
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def gunicorn(port: int, workers: int = 2, **env: str) -> Iterator[str]:
+    """A gunicorn server of the project on 127.0.0.1:port (stopped on exit); yields its URL."""
+    command = [
+        sys.executable, "-m", "gunicorn", "remix.wsgi", "--workers", str(workers),
+        "--timeout", "600", "--log-level", "warning", "--bind", f"127.0.0.1:{port}",
+    ]  # fmt: skip
+    with server("gunicorn", command, port, "/api/layers/", _server_env(**env)) as url:
+        yield url
 
 
 # The deployed front: the same template docker-compose.yml gives the official nginx image.

@@ -10,15 +10,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import signal
-import subprocess
 import sys
-import tempfile
-import time
 from collections.abc import Iterator
 
 from bench.layers import LOAD_LAYER_ID
-from bench.measure import ROOT, http_get
+from bench.measure import http_get, server
 from bench.models import LoadParcel
 
 __all__ = ["tipg_server", "tipg_paths", "engine_paths", "catalogue_tiles", "ITEM_CASES"]
@@ -81,24 +77,9 @@ def tipg_server(port: int, workers: int = 2) -> Iterator[str]:
         "TIPG_MAX_FEATURES_PER_QUERY": "10000000",
         "PGOPTIONS": os.environ.get("PGOPTIONS", ""),
     }
-    log = tempfile.NamedTemporaryFile(  # noqa: SIM115  (the server writes to it until stopped)
-        prefix="remix-bench-tipg-", suffix=".log", delete=False
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "tipg.main:app", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", str(workers), "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=log, stderr=log,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            with contextlib.suppress(OSError):
-                if http_get(f"{url}/collections/{TABLE}")[0] == 200:
-                    break
-            time.sleep(0.2)
-        else:
-            raise RuntimeError(f"tipg did not start; see {log.name}")
+    command = [
+        sys.executable, "-m", "uvicorn", "tipg.main:app", "--host", "127.0.0.1",
+        "--workers", str(workers), "--log-level", "warning", "--port", str(port),
+    ]  # fmt: skip
+    with server("tipg", command, port, f"/collections/{TABLE}", env, tries=150) as url:
         yield url
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
