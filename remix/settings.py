@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so a database outage becomes a 503 after every other middleware had its say.
+    "remix.outage.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -77,7 +79,7 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         # Overrides of third-party templates (searched before the apps' own templates).
-        "DIRS": [BASE_DIR / "frontend" / "template_overrides"],
+        "DIRS": [BASE_DIR / "frontend" / "template_overrides", BASE_DIR / "remix" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
