@@ -83,7 +83,8 @@ def readyz(request: HttpRequest) -> JsonResponse:
     checks = readiness_checks()
     ready = all(check["ok"] for check in checks.values())
     response = JsonResponse(
-        {"status": "ready" if ready else "not ready", "checks": checks}, status=200 if ready else 503
+        {"status": "ready" if ready else "not ready", "checks": checks},
+        status=200 if ready else 503,
     )
     if not ready:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
