@@ -33,11 +33,15 @@ migrate: setup
 fixtures: migrate
 	@$(WITH_DB) for cmd in $(FIXTURE_COMMANDS); do DEBUG=$${DEBUG:-true} $(PY) manage.py $$cmd; done
 
+# The worker of the job queue (uploads' checks and commits) runs beside runserver and stops
+# with it (Ctrl-C, or the shell's exit: the trap stops it).
 run: fixtures
-	@$(WITH_DB) export DEBUG=$${DEBUG:-true} && \
-	  PORT=$(PORT) $(PY) manage.py ensure_dev_admin && \
-	  echo "[remix] serving on http://127.0.0.1:$(PORT)" && \
-	  export PORT=$(PORT) && exec $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@$(WITH_DB) export DEBUG=$${DEBUG:-true} PORT=$(PORT) && \
+	  $(PY) manage.py ensure_dev_admin && \
+	  { $(PY) manage.py procrastinate worker & } && worker=$$! && \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM && \
+	  echo "[remix] serving on http://127.0.0.1:$(PORT) (job worker: pid $$worker)" && \
+	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: setup-test
 	@.venv/bin/ruff check .

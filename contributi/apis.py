@@ -2,10 +2,17 @@
 
 - ``POST upload/`` (multipart): ``file``, ``target`` (interventi|opportunita), optional
   ``srid``, ``encoding``, ``make_valid``, ``map_<field>`` and ``commit``; answers the
-  per-feature report, and with ``commit=true`` and no errors stores drafts (201).
+  per-feature report, and with ``commit=true`` and no errors stores drafts (201). This
+  synchronous mode stays for small files and existing scripts; with ``background=true`` the
+  check runs as a job of the queue instead: 202, with the job's URL in ``Location``.
+- ``GET jobs/<id>/``: a job's progress (and its report once checked); ``POST
+  jobs/<id>/confirm/`` commits a clean report in the background, ``POST jobs/<id>/cancel/``
+  stops the job (a commit stopped half-way stores nothing).
 - ``PATCH <target>/<id>/``: change title, description, stato and/or ``geometry`` (GeoJSON).
-- ``POST <target>/<id>/<action>/``: ``invia``, ``pubblica``, ``rinvia`` (``review_comment``),
-  ``ritira``.
+- ``POST <target>/<id>/<action>/``: ``invia``, ``pubblica``, ``rinvia`` (``review_comment``,
+  required), ``ritira``; ``pubblica`` and ``ritira`` take an optional ``review_comment`` note
+  kept in the history. The reviewers (on ``invia``) and the author (on ``pubblica`` and
+  ``rinvia``) are e-mailed.
 Every view uses :mod:`contributi.permissions`; anonymous users get 401/403.
 """
 
@@ -15,6 +22,7 @@ import json
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -22,14 +30,15 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from contributi import services
+from contributi import jobs, services
 from contributi.importers import check_size, upload_report
 from contributi.importers.mapping import TARGETS, target
+from contributi.models import UploadJob
 from contributi.permissions import CanChangeRecord, IsContributor, editable_records
 from contributi.views import MODELS, action_apply
 from layers.rest import StrictQueryParamsMixin
 
-__all__ = ["UploadApi", "RecordApi", "RecordActionApi"]
+__all__ = ["UploadApi", "UploadJobApi", "UploadJobActionApi", "RecordApi", "RecordActionApi"]
 
 
 class UploadInput(serializers.Serializer):
@@ -39,6 +48,7 @@ class UploadInput(serializers.Serializer):
     encoding = serializers.CharField(required=False, allow_blank=True)
     make_valid = serializers.BooleanField(required=False, default=False)
     commit = serializers.BooleanField(required=False, default=False)
+    background = serializers.BooleanField(required=False, default=False)
 
 
 class UploadApi(StrictQueryParamsMixin, APIView):
@@ -62,15 +72,27 @@ class UploadApi(StrictQueryParamsMixin, APIView):
             for f in spec.fields
             if f"map_{f.name}" in request.data
         }
+        options = {
+            "stated_srid": values.get("srid"),
+            "stated_encoding": values.get("encoding") or None,
+            "mapping": mapping,
+            "make_valid": values["make_valid"],
+        }
+        if values["background"]:
+            job = jobs.upload_job_start(
+                user=request.user,
+                filename=upload.name,
+                data=upload.read(),
+                target_key=spec.key,
+                options=options,
+            )
+            return _job_response(request, job, status.HTTP_202_ACCEPTED)
         report = upload_report(
             filename=upload.name,
             data=upload.read(),
             target_key=spec.key,
             user=request.user,
-            stated_srid=values.get("srid"),
-            stated_encoding=values.get("encoding") or None,
-            mapping=mapping,
-            make_valid=values["make_valid"],
+            **options,
         )
         body = report.as_dict()
         if not values["commit"]:
@@ -80,6 +102,47 @@ class UploadApi(StrictQueryParamsMixin, APIView):
         created = services.upload_commit(report=report, user=request.user)
         body["created"] = [record.pk for record in created]
         return Response(body, status=status.HTTP_201_CREATED)
+
+
+def _job_response(request, job, code: int = status.HTTP_200_OK) -> Response:
+    body = jobs.upload_job_status(job)
+    body["url"] = request.build_absolute_uri(reverse("contributi:api-job", args=[job.pk]))
+    body["page"] = request.build_absolute_uri(reverse("contributi:upload-job", args=[job.pk]))
+    if job.report is not None:
+        body["report"] = job.report
+    return Response(body, status=code, headers={"Location": body["url"]})
+
+
+def _own_job(request, job_id) -> UploadJob:
+    return get_object_or_404(UploadJob.objects.defer("data"), pk=job_id, user=request.user)
+
+
+class UploadJobApi(StrictQueryParamsMixin, APIView):
+    """An upload job's status, and its report once checked."""
+
+    permission_classes = [IsContributor]
+
+    @extend_schema(responses=OpenApiTypes.OBJECT, summary="Stato di un caricamento in corso")
+    def get(self, request, job_id):
+        return _job_response(request, _own_job(request, job_id))
+
+
+class UploadJobActionApi(StrictQueryParamsMixin, APIView):
+    """``confirm``: commit a clean report in the background; ``cancel``: stop the job."""
+
+    permission_classes = [IsContributor]
+    parser_classes = [JSONParser, FormParser]
+
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT, summary="confirm | cancel")
+    def post(self, request, job_id, action: str):
+        job = _own_job(request, job_id)
+        if action == "confirm":
+            job = jobs.upload_job_confirm(job=job, user=request.user)
+        elif action == "cancel":
+            job = jobs.upload_job_cancel(job=job, user=request.user)
+        else:
+            raise Http404
+        return _job_response(request, job, status.HTTP_202_ACCEPTED)
 
 
 class RecordInput(serializers.Serializer):
@@ -138,6 +201,7 @@ class RecordActionApi(StrictQueryParamsMixin, APIView):
             user=request.user,
             action=action,
             read_comment=lambda: request.data.get("review_comment", ""),
+            link=request.build_absolute_uri(reverse("contributi:edit", args=[target_key, pk])),
         )
         record.refresh_from_db()
         return Response(

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
 from contributi.importers import ALLOWED_SRIDS, ENCODINGS, TARGETS
-from rigenerazione.models import Intervento, Opportunita
+from contributi.permissions import is_reviewer, operator_comuni_ids
+from rigenerazione.models import Finanziamento, Intervento, Opportunita
+from rigenerazione.services import FinanziamentoInput
+from rules.publication import PublicationState
+from territorio.models import Comune
 
 __all__ = [
     "UploadForm",
+    "DeskFilterForm",
     "SendBackForm",
     "InterventoEditForm",
     "OpportunitaEditForm",
     "edit_form_for",
+    "funding_formset",
+    "fundings_from",
 ]
 
 
@@ -44,6 +52,51 @@ class UploadForm(forms.Form):
         label=_("Correggi le geometrie non valide (make_valid), quando è sicuro"),
         required=False,
     )
+
+
+class DeskFilterForm(forms.Form):
+    """The desk's search and filters (GET); every field optional."""
+
+    q = forms.CharField(label=_("Cerca (titolo o CUP)"), required=False, max_length=200)
+    stato = forms.ChoiceField(
+        label=_("Stato di pubblicazione"),
+        choices=[("", _("— tutti —")), *PublicationState.choices],
+        required=False,
+    )
+    comune = forms.ModelChoiceField(
+        label=_("Comune"),
+        queryset=Comune.objects.only("pk", "name").order_by("name"),
+        required=False,
+        empty_label=_("— tutti —"),
+    )
+    livello = forms.ChoiceField(
+        label=_("Livello"),
+        choices=[
+            ("", _("— tutti —")),
+            ("interventi", _("Interventi")),
+            ("opportunita", _("Opportunità")),
+        ],
+        required=False,
+    )
+    dal = forms.DateField(
+        label=_("Modificati dal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    autore = forms.ModelChoiceField(
+        label=_("Autore"),
+        queryset=User.objects.filter(is_active=True).order_by("username").only("pk", "username"),
+        required=False,
+        empty_label=_("— tutti —"),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and not is_reviewer(user):
+            # An operator filters among their own Comuni and their colleagues only.
+            ids = operator_comuni_ids(user)
+            self.fields["comune"].queryset = self.fields["comune"].queryset.filter(pk__in=ids)
+            self.fields["autore"].queryset = (
+                self.fields["autore"].queryset.filter(operatore_comunale__comuni__in=ids).distinct()
+            )
 
 
 class SendBackForm(forms.Form):
@@ -88,6 +141,39 @@ class OpportunitaEditForm(forms.ModelForm, _GeometryMixin):
             "atto_numero",
             "atto_data",
         ]
+
+
+class FinanziamentoForm(forms.ModelForm):
+    """One funding row of an intervento, edited beside its attributes."""
+
+    class Meta:
+        model = Finanziamento
+        fields = ["fonte", "importo", "misura", "atto"]
+
+
+FinanziamentoFormSet = forms.formset_factory(
+    FinanziamentoForm, extra=1, can_delete=True, max_num=20, validate_max=True
+)
+
+
+def funding_formset(record, data=None) -> forms.BaseFormSet:
+    """The funding rows of an intervento as a formset (prefix ``fin``), one empty row more."""
+    initial = [
+        {"fonte": f.fonte, "importo": f.importo, "misura": f.misura, "atto": f.atto}
+        for f in record.finanziamenti.all()
+    ]
+    return FinanziamentoFormSet(data, initial=initial, prefix="fin")
+
+
+def fundings_from(formset) -> list[FinanziamentoInput]:
+    """The rows kept in a valid formset (blank and deleted rows left out)."""
+    return [
+        FinanziamentoInput(
+            fonte=row["fonte"], importo=row["importo"], misura=row["misura"], atto=row["atto"]
+        )
+        for row in formset.cleaned_data
+        if row and not row.get("DELETE") and row.get("fonte") and row.get("importo") is not None
+    ]
 
 
 def edit_form_for(record) -> type[forms.ModelForm]:

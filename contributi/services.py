@@ -21,8 +21,9 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from contributi.importers import UploadReport
+from contributi.importers import Progress, UploadReport
 from contributi.importers import messages as m
+from contributi.notifications import notify_published, notify_sent_back, notify_submitted
 from contributi.permissions import can_change, can_create_in, can_review
 from remix.errors import UserInputError
 from rigenerazione.models import Opportunita
@@ -60,8 +61,11 @@ FEATURE_REFUSED = _(
 UNKNOWN_VERSION = _("La versione richiesta non esiste nello storico di questo record.")
 
 
-def upload_commit(*, report: UploadReport, user) -> list[Model]:
-    """Store every feature of a clean report as a draft, all or none."""
+def upload_commit(*, report: UploadReport, user, progress: Progress | None = None) -> list[Model]:
+    """Store every feature of a clean report as a draft, all or none.
+
+    ``progress`` is told ``("stored", n, total)`` after each record; if it raises, nothing is
+    stored (the one transaction is rolled back)."""
     if not report.ok:
         raise UserInputError(
             m.REPORT_HAS_ERRORS.format(file=report.filename, count=report.error_count),
@@ -82,6 +86,8 @@ def upload_commit(*, report: UploadReport, user) -> list[Model]:
                     FEATURE_REFUSED.format(feature=feature.number, reason=" ".join(exc.messages)),
                     field="file",
                 ) from exc
+            if progress:
+                progress("stored", len(created), len(report.features))
     return created
 
 
@@ -133,27 +139,36 @@ def _save(record, reason: str) -> None:
     record.save()
 
 
-def record_submit(*, record, user) -> None:
-    """Operator: send a draft (or a record sent back) to the CMM for review."""
+def _with_note(reason: str, note: str) -> str:
+    note = (note or "").strip()
+    return f"{reason}: {note}"[:100] if note else reason
+
+
+def record_submit(*, record, user, link: str = "") -> None:
+    """Operator: send a draft (or a record sent back) to the CMM for review; the reviewers
+    are told by e-mail."""
     if not can_change(user, record):
         raise PermissionDenied(NOT_ALLOWED)
     _require_state(record, PublicationState.BOZZA, PublicationState.RINVIATO)
     record.publication_state = PublicationState.IN_REVISIONE
     _save(record, "Inviato in revisione")
+    notify_submitted(record=record, by=user, link=link)
 
 
-def record_publish(*, record, user) -> None:
-    """Reviewer: publish a record under review; it reaches every public endpoint."""
+def record_publish(*, record, user, note: str = "", link: str = "") -> None:
+    """Reviewer: publish a record under review; it reaches every public endpoint. The note,
+    if any, is kept in the history and sent to the operator."""
     if not can_review(user):
         raise PermissionDenied(NOT_ALLOWED)
     _require_state(record, PublicationState.IN_REVISIONE)
     record.publication_state = PublicationState.PUBBLICATO
     record.review_comment = ""
-    _save(record, "Pubblicato")
+    _save(record, _with_note("Pubblicato", note))
+    notify_published(record=record, link=link, note=(note or "").strip())
 
 
-def record_send_back(*, record, user, comment: str) -> None:
-    """Reviewer: return a record under review to its Comune with a comment."""
+def record_send_back(*, record, user, comment: str, link: str = "") -> None:
+    """Reviewer: return a record under review to its Comune with a comment (e-mailed)."""
     if not can_review(user):
         raise PermissionDenied(NOT_ALLOWED)
     _require_state(record, PublicationState.IN_REVISIONE)
@@ -163,9 +178,12 @@ def record_send_back(*, record, user, comment: str) -> None:
     record.publication_state = PublicationState.RINVIATO
     record.review_comment = comment
     _save(record, "Rinviato al Comune")
+    notify_sent_back(record=record, link=link)
 
 
-def record_withdraw(*, record, user, on: datetime.date | None = None) -> None:
+def record_withdraw(
+    *, record, user, on: datetime.date | None = None, note: str = "", link: str = ""
+) -> None:
     """Reviewer: withdraw a record; it leaves the public map and stays in the history."""
     if not can_review(user):
         raise PermissionDenied(NOT_ALLOWED)
@@ -174,7 +192,7 @@ def record_withdraw(*, record, user, on: datetime.date | None = None) -> None:
             WRONG_STATE.format(record=record, state=_("ritirato")), field="withdrawn_on"
         )
     record.withdrawn_on = on or timezone.localdate()
-    _save(record, "Ritirato")
+    _save(record, _with_note("Ritirato", note))
 
 
 def record_restore(*, record, user, history_id: int):
@@ -236,9 +254,17 @@ def geometry_from_geojson(text: str, *, target_key: str, user):
 
 
 @transaction.atomic
-def record_update(*, record, user, values: dict, geojson: str | None = None):
-    """Save an edit of attributes and, optionally, geometry; checks both the record's current
-    Comuni and the new ones against the user's rights."""
+def record_update(
+    *,
+    record,
+    user,
+    values: dict,
+    geojson: str | None = None,
+    finanziamenti: list[FinanziamentoInput] | None = None,
+):
+    """Save an edit of attributes and, optionally, geometry and (for an intervento) its
+    funding rows, which then replace the old ones; checks both the record's current Comuni
+    and the new ones against the user's rights."""
     record_mark_edited(record=record, user=user)
     changes = dict(values, publication_state=record.publication_state)
     is_opportunita = isinstance(record, Opportunita)
@@ -257,7 +283,13 @@ def record_update(*, record, user, values: dict, geojson: str | None = None):
                 changes["comune"] = comuni[0]
             record = opportunita_update(opportunita=record, writer=user, **changes)
         else:
-            record = intervento_update(intervento=record, comuni=comuni, writer=user, **changes)
+            record = intervento_update(
+                intervento=record,
+                comuni=comuni,
+                finanziamenti=finanziamenti,
+                writer=user,
+                **changes,
+            )
     except ValidationError as exc:
         fields = list(getattr(exc, "message_dict", {}) or [])
         raise UserInputError(" ".join(exc.messages), field=fields[0] if fields else None) from exc

@@ -10,6 +10,12 @@ _TARGET = "<str:target_key>/<int:pk>"
 
 api_urlpatterns = [
     path("upload/", apis.UploadApi.as_view(), name="api-upload"),
+    path("jobs/<uuid:job_id>/", apis.UploadJobApi.as_view(), name="api-job"),
+    path(
+        "jobs/<uuid:job_id>/<str:action>/",
+        apis.UploadJobActionApi.as_view(),
+        name="api-job-action",
+    ),
     path(f"{_TARGET}/", apis.RecordApi.as_view(), name="api-record"),
     path(f"{_TARGET}/<str:action>/", apis.RecordActionApi.as_view(), name="api-action"),
 ]
@@ -19,8 +25,17 @@ urlpatterns = [
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
     path("contributi/", views.dashboard, name="dashboard"),
     path("contributi/carica/", views.upload, name="upload"),
-    path("contributi/carica/conferma/", views.upload_commit, name="upload-commit"),
-    path("contributi/carica/ricontrolla/", views.upload_recheck, name="upload-recheck"),
+    path("contributi/carica/<uuid:job_id>/", views.upload_job, name="upload-job"),
+    path("contributi/carica/<uuid:job_id>/stato/", views.upload_job_status, name="upload-status"),
+    path(
+        "contributi/carica/<uuid:job_id>/ricontrolla/",
+        views.upload_job_recheck,
+        name="upload-recheck",
+    ),
+    path(
+        "contributi/carica/<uuid:job_id>/conferma/", views.upload_job_confirm, name="upload-commit"
+    ),
+    path("contributi/carica/<uuid:job_id>/annulla/", views.upload_job_cancel, name="upload-cancel"),
     path(
         "contributi/modello/<str:target_key>.<str:fmt>",
         views.template_download,

@@ -4,39 +4,63 @@ edit on the map and history. Thin: each view checks the user through
 
 from __future__ import annotations
 
-import secrets
-import time
 from collections.abc import Callable
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from contributi import services
-from contributi.forms import SendBackForm, UploadForm, edit_form_for
-from contributi.importers import check_size, upload_report
-from contributi.importers import messages as m
+from contributi import jobs, services
+from contributi.forms import (
+    DeskFilterForm,
+    UploadForm,
+    edit_form_for,
+    funding_formset,
+    fundings_from,
+)
+from contributi.importers import check_size
 from contributi.importers.mapping import target
+from contributi.models import UploadJob
 from contributi.permissions import can_change, can_contribute, can_review, editable_records
-from contributi.selectors import records_for, review_queue
+from contributi.selectors import (
+    comuni_boundaries,
+    history_rows,
+    neighbour_records,
+    record_istat_codes,
+    records_search,
+    report_preview,
+    review_queue,
+)
 from contributi.templates_files import CONTENT_TYPES, template_file
 from remix.errors import UserInputError
 from rigenerazione.models import Intervento, Opportunita
+from rules.publication import PublicationState
 
 MODELS = {"interventi": Intervento, "opportunita": Opportunita}
-STAGING_SESSION_KEY = "contributi_upload"
 
 
 class LoginView(auth_views.LoginView):
+    """Log in; without a ``next``, an operator lands on their records and a reviewer on the
+    review queue (the records waiting for them)."""
+
     template_name = "contributi/login.html"
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        user = self.request.user
+        if can_review(user):
+            return f"{reverse('contributi:dashboard')}?stato={PublicationState.IN_REVISIONE}"
+        if can_contribute(user):
+            return reverse("contributi:dashboard")
+        return super().get_default_redirect_url()
 
 
 class LogoutView(auth_views.LogoutView):
@@ -55,49 +79,64 @@ def _record(request, target_key: str, pk: int):
     return get_object_or_404(editable_records(request.user, model.objects.all()), pk=pk)
 
 
+DESK_PAGE_SIZE = 50
+
+
 @login_required
 def dashboard(request):
-    """The records the user may edit, with their review state, and the reviewer's queue."""
+    """The desk: the records the user may edit, searched, filtered and paged (50 a page per
+    layer), and the reviewer's queue. Sections with nothing to show are left out."""
     _contributor(request)
+    form = DeskFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    found = records_search(
+        request.user,
+        q=filters.get("q", ""),
+        state=filters.get("stato", ""),
+        comune=filters.get("comune"),
+        layer=filters.get("livello", ""),
+        since=filters.get("dal"),
+        author=filters.get("autore"),
+    )
+    query = request.GET.copy()
+    pages = {}
+    for key, queryset in found.items():
+        page = Paginator(queryset, DESK_PAGE_SIZE).get_page(request.GET.get(f"pagina_{key}"))
+        if page.paginator.count:
+            query.pop(f"pagina_{key}", None)
+            pages[key] = {"page": page, "param": f"pagina_{key}", "query": query.urlencode()}
+    queue = None
+    if can_review(request.user) and not filters:
+        waiting = {key: list(items) for key, items in review_queue().items()}
+        queue = {key: items for key, items in waiting.items() if items}
     context = {
-        "records": records_for(request.user),
-        "queue": review_queue() if can_review(request.user) else None,
+        "form": form,
+        "filtered": bool(filters) and any(filters.values()),
+        "pages": pages,
+        "queue": queue,
         "is_reviewer": can_review(request.user),
-        "send_back_form": SendBackForm(),
     }
     return render(request, "contributi/dashboard.html", context)
-
-
-STAGING_MAX_AGE_S = 24 * 3600
-
-
-def _staging_dir() -> Path:
-    """The private folder (outside static and media) of uploads awaiting confirmation;
-    files left unconfirmed for a day are removed."""
-    folder = Path(settings.BASE_DIR) / "var" / "uploads"
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    cutoff = time.time() - STAGING_MAX_AGE_S
-    for stale in folder.glob("*.bin"):
-        if stale.stat().st_mtime < cutoff:
-            stale.unlink(missing_ok=True)
-    return folder
 
 
 def _mapping_from(post, spec) -> dict[str, str]:
     return {f.name: post[f"map_{f.name}"] for f in spec.fields if f"map_{f.name}" in post}
 
 
+def _job(request, job_id) -> UploadJob:
+    """One of the user's own upload jobs (404 for anyone else's), without the file."""
+    return get_object_or_404(UploadJob.objects.defer("data"), pk=job_id, user=request.user)
+
+
 @login_required
 def upload(request):
-    """Step 1: the file → its report (nothing stored). Step 2 is :func:`upload_commit`."""
+    """Step 1: the file is kept and its check queued; the job's page follows it."""
     _contributor(request)
     form = UploadForm(request.POST or None, request.FILES or None)
-    report = error = None
+    error = None
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
         options = {
-            "filename": form.cleaned_data["file"].name,
-            "target_key": form.cleaned_data["target"],
             "stated_srid": form.cleaned_data["srid"],
             "stated_encoding": form.cleaned_data["encoding"] or None,
             "make_valid": form.cleaned_data["make_valid"],
@@ -105,78 +144,99 @@ def upload(request):
         }
         try:
             check_size(upload_file.name, upload_file.size)
-            data = upload_file.read()
-            report = upload_report(data=data, user=request.user, **options)
+            job = jobs.upload_job_start(
+                user=request.user,
+                filename=upload_file.name,
+                data=upload_file.read(),
+                target_key=form.cleaned_data["target"],
+                options=options,
+            )
         except UserInputError as exc:
             error = exc
-        if report is not None:
-            # Kept for the mapping step and the confirmation, so the file is sent only once.
-            token = secrets.token_hex(16)
-            (_staging_dir() / f"{token}.bin").write_bytes(data)
-            request.session[STAGING_SESSION_KEY] = {"token": token, **options}
-    status = 400 if error else 200
-    context = {"form": form, "report": report, "error": error}
-    return render(request, "contributi/upload.html", context, status=status)
+        else:
+            return redirect("contributi:upload-job", job_id=job.pk)
+    status = 400 if (error or form.errors) else 200
+    return render(request, "contributi/upload.html", {"form": form, "error": error}, status=status)
 
 
-def _staged(request) -> tuple[dict, Path] | None:
-    staged = request.session.get(STAGING_SESSION_KEY)
-    if not staged or request.POST.get("token") != staged["token"]:
-        return None
-    path = _staging_dir() / f"{staged['token']}.bin"
-    return (staged, path) if path.exists() else None
+@login_required
+def upload_job(request, job_id):
+    """The job's page: its progress while it runs (polled), then its report or its outcome.
+    It survives a reload: everything it shows is read from the job."""
+    _contributor(request)
+    job = _job(request, job_id)
+    if job.phase == UploadJob.Phase.COMMIT and job.status == UploadJob.Status.DONE:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)d record salvato come bozza da «%(file)s».",
+                "%(n)d record salvati come bozza da «%(file)s».",
+                len(job.created_ids),
+            )
+            % {"n": len(job.created_ids), "file": job.filename},
+        )
+        return redirect("contributi:dashboard")
+    context = {
+        "job": job,
+        "report": job.report,
+        "status": jobs.upload_job_status(job),
+        "make_valid": job.options.get("make_valid", False),
+    }
+    if job.report:
+        preview = report_preview(job.report)
+        context["preview"] = preview
+        context["boundaries"] = comuni_boundaries(
+            user=request.user, istat_codes=preview["istat_codes"]
+        )
+    return render(request, "contributi/upload_job.html", context)
+
+
+@login_required
+def upload_job_status(request, job_id):
+    """The job's progress as JSON, for the page's polling and for scripts."""
+    _contributor(request)
+    return JsonResponse(jobs.upload_job_status(_job(request, job_id)))
 
 
 @login_required
 @require_POST
-def upload_recheck(request):
-    """The mapping step: check the staged file again with other columns or with make_valid."""
+def upload_job_recheck(request, job_id):
+    """The mapping step: check the kept file again with other columns or with make_valid."""
     _contributor(request)
-    found = _staged(request)
-    if found is None:
-        messages.error(request, m.NOTHING_TO_COMMIT)
-        return redirect("contributi:upload")
-    staged, path = found
-    staged["mapping"] = _mapping_from(request.POST, target(staged["target_key"]))
-    staged["make_valid"] = request.POST.get("make_valid") == "on"
-    request.session[STAGING_SESSION_KEY] = staged
-    options = {k: v for k, v in staged.items() if k != "token"}
-    report = error = None
+    job = _job(request, job_id)
     try:
-        report = upload_report(data=path.read_bytes(), user=request.user, **options)
-    except UserInputError as exc:
-        error = exc
-    form = UploadForm(initial={"target": staged["target_key"]})
-    context = {"form": form, "report": report, "error": error}
-    return render(request, "contributi/upload.html", context, status=400 if error else 200)
-
-
-@login_required
-@require_POST
-def upload_commit(request):
-    """Step 2: store the staged file's features as drafts, all or none."""
-    _contributor(request)
-    found = _staged(request)
-    request.session.pop(STAGING_SESSION_KEY, None)
-    if found is None:
-        messages.error(request, m.NOTHING_TO_COMMIT)
-        return redirect("contributi:upload")
-    staged, path = found
-    data = path.read_bytes()
-    path.unlink()
-    options = {k: v for k, v in staged.items() if k != "token"}
-    try:
-        report = upload_report(data=data, user=request.user, **options)
-        created = services.upload_commit(report=report, user=request.user)
+        jobs.upload_job_recheck(
+            job=job,
+            user=request.user,
+            mapping=_mapping_from(request.POST, target(job.target_key)),
+            make_valid=request.POST.get("make_valid") == "on",
+        )
     except UserInputError as exc:
         messages.error(request, exc.message)
-        return redirect("contributi:upload")
-    messages.success(
-        request,
-        _("%(n)d record salvati come bozza da «%(file)s».")
-        % {"n": len(created), "file": report.filename},
-    )
-    return redirect("contributi:dashboard")
+    return redirect("contributi:upload-job", job_id=job.pk)
+
+
+@login_required
+@require_POST
+def upload_job_confirm(request, job_id):
+    """Step 2: queue the commit of the checked file (all or none)."""
+    _contributor(request)
+    job = _job(request, job_id)
+    try:
+        jobs.upload_job_confirm(job=job, user=request.user)
+    except UserInputError as exc:
+        messages.error(request, exc.message)
+    return redirect("contributi:upload-job", job_id=job.pk)
+
+
+@login_required
+@require_POST
+def upload_job_cancel(request, job_id):
+    """Stop the job; a commit stopped half-way stores nothing."""
+    _contributor(request)
+    job = jobs.upload_job_cancel(job=_job(request, job_id), user=request.user)
+    messages.info(request, _("Caricamento di «%(file)s» annullato.") % {"file": job.filename})
+    return redirect("contributi:upload")
 
 
 def template_download(request, target_key: str, fmt: str):
@@ -190,40 +250,84 @@ def template_download(request, target_key: str, fmt: str):
 
 
 ACTIONS = {"invia": "submit", "pubblica": "publish", "rinvia": "send_back", "ritira": "withdraw"}
+# The actions a reviewer cannot take back from the desk: each asks first, on a page of its own.
+CONFIRMED = {"pubblica", "rinvia", "ritira"}
+ACTION_DONE = {
+    "invia": gettext_lazy(
+        "«%(record)s» è stato inviato in revisione: i revisori della CMM sono stati avvisati."
+    ),
+    "pubblica": gettext_lazy("«%(record)s» è pubblicato: ora è sulla mappa e nei dati aperti."),
+    "rinvia": gettext_lazy("«%(record)s» è stato rinviato al Comune con la tua nota."),
+    "ritira": gettext_lazy(
+        "«%(record)s» è stato ritirato: non è più sulla mappa pubblica e resta nello storico."
+    ),
+}
+ACTION_QUESTION = {
+    "pubblica": gettext_lazy(
+        "Pubblicare «%(record)s»? Sarà visibile a tutti sulla mappa e nei dati aperti."
+    ),
+    "rinvia": gettext_lazy("Rinviare «%(record)s» al Comune? Scrivi che cosa va corretto."),
+    "ritira": gettext_lazy(
+        "Ritirare «%(record)s»? Lascerà la mappa pubblica; resterà nello storico."
+    ),
+}
 
 
-def action_apply(*, record, user, action: str, read_comment: Callable[[], str]) -> None:
+def action_apply(
+    *, record, user, action: str, read_comment: Callable[[], str], link: str = ""
+) -> None:
     """Run the workflow service named by the URL's ``action`` (404 when there is none).
 
-    Shared by the page and the REST API. ``read_comment`` is called for ``rinvia`` only: the
-    other actions never read the request body (the API would refuse an unparsable one).
+    Shared by the page and the REST API. ``read_comment`` is called for ``rinvia``,
+    ``pubblica`` and ``ritira`` (the note); ``invia`` never reads the request body (the API
+    would refuse an unparsable one). ``link`` is the record's page, for the e-mails.
     """
     name = ACTIONS.get(action)
     if name is None:
         raise Http404
-    kwargs = {"record": record, "user": user}
+    kwargs = {"record": record, "user": user, "link": link}
     if name == "send_back":
         kwargs["comment"] = read_comment()
+    elif name in ("publish", "withdraw") and can_review(user):
+        # Read only for a reviewer: anyone else gets the service's 403, not a body error.
+        kwargs["note"] = read_comment()
     getattr(services, f"record_{name}")(**kwargs)
 
 
 @login_required
-@require_POST
 def record_action(request, target_key: str, pk: int, action: str):
-    """Submit, publish, send back or withdraw one record."""
+    """Submit, publish, send back or withdraw one record; the irreversible ones are asked
+    first (GET shows the question and the note, POST acts)."""
     _contributor(request)
     record = _record(request, target_key, pk)
+    if action not in ACTIONS:
+        raise Http404
+    if request.method != "POST":
+        if action not in CONFIRMED:
+            return redirect("contributi:dashboard")
+        context = {
+            "record": record,
+            "target_key": target_key,
+            "action": action,
+            "question": ACTION_QUESTION[action] % {"record": record},
+            "note_required": action == "rinvia",
+        }
+        return render(request, "contributi/action_confirm.html", context)
+    link = request.build_absolute_uri(reverse("contributi:edit", args=[target_key, pk]))
     try:
         action_apply(
             record=record,
             user=request.user,
             action=action,
             read_comment=lambda: request.POST.get("review_comment", ""),
+            link=link,
         )
     except UserInputError as exc:
         messages.error(request, exc.message)
+        if action in CONFIRMED:
+            return redirect("contributi:action", target_key=target_key, pk=pk, action=action)
     else:
-        messages.success(request, _("«%(record)s»: fatto.") % {"record": record})
+        messages.success(request, ACTION_DONE[action] % {"record": record})
     return redirect("contributi:dashboard")
 
 
@@ -235,8 +339,10 @@ def record_edit(request, target_key: str, pk: int):
     if not can_change(request.user, record):
         raise PermissionDenied(services.NOT_ALLOWED)
     form = edit_form_for(record)(request.POST or None, instance=record)
+    is_intervento = isinstance(record, Intervento)
+    fundings = funding_formset(record, request.POST or None) if is_intervento else None
     error = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and (fundings is None or fundings.is_valid()):
         values = {k: v for k, v in form.cleaned_data.items() if k != "geojson"}
         try:
             services.record_update(
@@ -244,18 +350,25 @@ def record_edit(request, target_key: str, pk: int):
                 user=request.user,
                 values=values,
                 geojson=form.cleaned_data.get("geojson") or None,
+                finanziamenti=fundings_from(fundings) if fundings is not None else None,
             )
         except UserInputError as exc:
             error = exc
         else:
-            messages.success(request, _("Modifiche salvate: il record è una bozza."))
+            messages.success(
+                request,
+                _("Modifiche a «%(record)s» salvate: il record è una bozza.") % {"record": record},
+            )
             return redirect("contributi:dashboard")
     context = {
         "form": form,
+        "fundings": fundings,
         "record": record,
         "target_key": target_key,
         "error": error,
         "geometry": record.geom.json if record.geom else None,
+        "boundaries": comuni_boundaries(user=request.user, istat_codes=record_istat_codes(record)),
+        "neighbours": neighbour_records(record),
     }
     return render(request, "contributi/edit.html", context, status=400 if error else 200)
 
@@ -276,14 +389,18 @@ def record_history(request, target_key: str, pk: int):
         else:
             messages.success(request, _("Versione ripristinata."))
         return redirect("contributi:history", target_key=target_key, pk=pk)
-    versions = record.history.select_related("history_user").order_by("-history_date")
-    rows = []
-    for version in versions:
-        previous = version.prev_record
-        changes = version.diff_against(previous).changes if previous else []
-        rows.append({"version": version, "changes": changes})
+    rows = history_rows(record)
     return render(
         request,
         "contributi/history.html",
-        {"record": record, "rows": rows, "target_key": target_key},
+        {
+            "record": record,
+            "rows": rows,
+            "target_key": target_key,
+            "geometries": [
+                {"id": row["version"].history_id, **row["geometry"]}
+                for row in rows
+                if row["geometry"]
+            ],
+        },
     )

@@ -10,7 +10,7 @@ serves or filters on changes. The tables are found the way the ORM itself finds 
   methods (``filter_zona`` joining the Comuni through a link table) count as well as
   ``field_name`` paths;
 - every exposed field and search lookup (``zona_omogenea__name``) adds the tables along its
-  path (and the link table of a many-to-many step).
+  path (and the link table of a many-to-many step); a computed field, those of its expression.
 
 Nothing here runs a query: the SQL is compiled, never executed.
 """
@@ -119,7 +119,12 @@ def layer_tables(layer) -> list[str]:
     """The tables whose changes make a new data version of ``layer``, sorted."""
     queryset = layer.get_queryset()
     tables = query_tables(queryset) | {layer.model._meta.db_table}
-    for lookup in [f.lookup for f in layer.fields] + list(layer.search_fields):
+    computed = {f"rx_dep_{f.name}": f.expression for f in layer.fields if f.expression is not None}
+    if computed:  # subqueries of computed fields (funding totals, Comuni of an intervento)
+        tables |= query_tables(queryset.annotate(**computed))
+    for lookup in [f.lookup for f in layer.fields if f.expression is None]:
+        tables |= lookup_tables(layer.model, lookup)
+    for lookup in layer.search_fields:
         tables |= lookup_tables(layer.model, lookup)
     if layer.filterset_class is not None:
         tables |= filter_tables(layer.filterset_class, queryset)

@@ -46,7 +46,24 @@ __all__ = [
 
 # Parameters of the endpoints themselves, never handed to a layer's FilterSet.
 RESERVED_PARAMS = frozenset(
-    {"bbox", "limit", "offset", "f", "precision", "crs", "bbox-crs", "geometry", "lang"}
+    {
+        "bbox",
+        "limit",
+        "offset",
+        "f",
+        "precision",
+        "crs",
+        "bbox-crs",
+        "geometry",
+        "lang",
+        # OGC API – Features Part 3/5/6/8 (layers.ogc.query)
+        "filter",
+        "filter-lang",
+        "filter-crs",
+        "sortby",
+        "properties",
+        "datetime",
+    }
 )
 # Translatable: answered in the request's language (Italian first, English catalogue).
 UNKNOWN_LAYER = _("Layer sconosciuto: {id}.")
@@ -89,8 +106,12 @@ def reject_unknown_params(params: QueryDict, accepted: Iterable[str]) -> None:
         raise UnknownParameterError(unknown, known)
 
 
-def parse_bbox(value: str, *, name: str = "bbox") -> Polygon:
-    """The lon/lat rectangle of ``minlon,minlat,maxlon,maxlat`` as a Polygon in the storage SRID."""
+BAD_PROJECTED_BBOX = _("bbox deve essere minx,miny,maxx,maxy nel CRS di bbox-crs, con min ≤ max.")
+
+
+def parse_bbox(value: str, *, name: str = "bbox", srid: int = STORAGE_SRID) -> Polygon:
+    """The rectangle ``minx,miny,maxx,maxy`` (lon/lat unless ``srid`` says otherwise, as
+    ``bbox-crs`` may) as a Polygon in the storage SRID."""
     parts = value.split(",")
     try:
         numbers = [float(p) for p in parts]
@@ -99,6 +120,13 @@ def parse_bbox(value: str, *, name: str = "bbox") -> Polygon:
     if len(numbers) != 4 or not all(math.isfinite(n) for n in numbers):
         raise UserInputError(BAD_BBOX, field=name)
     minx, miny, maxx, maxy = numbers
+    if srid != STORAGE_SRID:
+        if not (minx <= maxx and miny <= maxy):
+            raise UserInputError(BAD_PROJECTED_BBOX, field=name)
+        box = Polygon.from_bbox((minx, miny, maxx, maxy))
+        box.srid = srid
+        box.transform(STORAGE_SRID)
+        return box
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
         raise UserInputError(BAD_BBOX, field=name)
     # A zero-width box is a legitimate "features on this line/point" query: widen it a hair
@@ -139,11 +167,13 @@ def _filter_data(params: QueryDict, layer: Layer) -> dict[str, str]:
     }
 
 
-def filtered_queryset(layer: Layer, params: QueryDict) -> QuerySet:
+def filtered_queryset(
+    layer: Layer, params: QueryDict, *, bbox_srid: int = STORAGE_SRID
+) -> QuerySet:
     """The layer's public records narrowed by ``bbox`` and the layer's FilterSet."""
     queryset = layer.get_queryset()
     if params.get("bbox"):
-        box = parse_bbox(params["bbox"])
+        box = parse_bbox(params["bbox"], srid=bbox_srid)
         queryset = queryset.filter(**{f"{layer.geometry_field}__intersects": box})
     if layer.filterset_class is None:
         return queryset

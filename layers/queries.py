@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import F, IntegerField, QuerySet
+from django.db.models import DecimalField, F, FloatField, IntegerField, QuerySet
+from django.db.models.functions import Cast
 
 from layers.registry import Layer, resolve_lookup
 from layers.srid import STORAGE_SRID, WEB_MERCATOR_SRID
@@ -20,6 +21,7 @@ from layers.srid import STORAGE_SRID, WEB_MERCATOR_SRID
 __all__ = [
     "MVT_EXTENT",
     "MVT_BUFFER",
+    "field_expression",
     "TILE_BYTE_BUDGET",
     "pixel_size",
     "layer_select",
@@ -62,11 +64,37 @@ def _alias(index: int) -> str:
     return f"rx_{index}"
 
 
-def layer_select(layer: Layer, queryset: QuerySet, *, fields=None) -> tuple[str, list]:
+def _is_decimal(layer: Layer, field) -> bool:
+    if field.expression is not None:
+        return isinstance(getattr(field.expression, "output_field", None), DecimalField)
+    return isinstance(resolve_lookup(layer.model, field.lookup), DecimalField)
+
+
+def field_expression(layer: Layer, field, *, float_numbers: bool = False):
+    """The ORM expression of a published field (computed fields bring their own).
+
+    Decimals stay numeric in GeoJSON (``480000.00``: clients that guess types from a page see
+    a real, not an integer); ``float_numbers`` turns them into double precision, which vector
+    tiles need (ST_AsMVT would write a numeric as text).
+    """
+    expression = field.expression if field.expression is not None else F(field.lookup)
+    if float_numbers and _is_decimal(layer, field):
+        return Cast(expression, FloatField())
+    return expression
+
+
+def layer_select(
+    layer: Layer, queryset: QuerySet, *, fields=None, float_numbers: bool = False
+) -> tuple[str, list]:
     """The inner SELECT of ``queryset``: columns rx_id, rx_geom, rx_0… (``fields`` order)."""
     fields = layer.fields if fields is None else fields
     columns = {ID: F(layer.id_field), GEOM: F(layer.geometry_field)}
-    columns.update({_alias(i): F(f.lookup) for i, f in enumerate(fields)})
+    columns.update(
+        {
+            _alias(i): field_expression(layer, f, float_numbers=float_numbers)
+            for i, f in enumerate(fields)
+        }
+    )
     values = queryset.annotate(**columns).values(*columns)
     sql, params = values.query.sql_with_params()
     return sql, list(params)
@@ -77,19 +105,23 @@ def id_is_integer(layer: Layer) -> bool:
     return isinstance(resolve_lookup(layer.model, layer.id_field), IntegerField)
 
 
-def feature_sql(layer: Layer, queryset: QuerySet, *, precision: int, srid: int) -> tuple:
-    """SQL returning one GeoJSON Feature text per row, coordinates rounded to ``precision``."""
-    inner, params = layer_select(layer, queryset)
+def feature_sql(
+    layer: Layer, queryset: QuerySet, *, precision: int, srid: int, fields=None
+) -> tuple:
+    """SQL returning one GeoJSON Feature text per row, coordinates rounded to ``precision``;
+    the properties are ``fields`` (default: all the layer's)."""
+    fields = layer.fields if fields is None else fields
+    inner, params = layer_select(layer, queryset, fields=fields)
     geom = f"t.{GEOM}" if srid == STORAGE_SRID else f"ST_Transform(t.{GEOM}, %s)"
     geom_params = [] if srid == STORAGE_SRID else [srid]
-    props = ", ".join(f"%s::text, t.{_alias(i)}" for i in range(len(layer.fields)))
+    props = ", ".join(f"%s::text, t.{_alias(i)}" for i in range(len(fields)))
     sql = (
         "SELECT json_build_object('type', 'Feature', 'id', t.rx_id, "  # noqa: S608
         f"'geometry', ST_AsGeoJSON({geom}, %s)::json, "
         f"'properties', json_build_object({props}))::text "
         f"FROM ({inner}) AS t"
     )
-    return sql, [*geom_params, precision, *[f.name for f in layer.fields], *params]
+    return sql, [*geom_params, precision, *[f.name for f in fields], *params]
 
 
 def features_iter(layer: Layer, queryset: QuerySet, *, precision: int, srid: int) -> Iterator:
@@ -102,9 +134,11 @@ def features_iter(layer: Layer, queryset: QuerySet, *, precision: int, srid: int
                 yield feature
 
 
-def features_page(layer: Layer, queryset: QuerySet, *, precision: int, srid: int) -> list[str]:
+def features_page(
+    layer: Layer, queryset: QuerySet, *, precision: int, srid: int, fields=None
+) -> list[str]:
     """GeoJSON Feature texts of an already sliced QuerySet (one page of OGC items)."""
-    sql, params = feature_sql(layer, queryset, precision=precision, srid=srid)
+    sql, params = feature_sql(layer, queryset, precision=precision, srid=srid, fields=fields)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
@@ -135,8 +169,9 @@ _IN_TILE = (
 def tile_sql(layer: Layer, queryset: QuerySet) -> TileStatement:
     """SQL of any MVT tile of ``queryset``, with the placeholders :func:`tile_params` fills.
 
-    One MVT layer named after the layer id, holding the popup attributes (what the map's style
-    and popup read) of the features whose bounding box meets the tile plus its buffer;
+    One MVT layer named after the layer id, holding the tile attributes (``layer.tile_fields``:
+    what the map's style and popup read, and the declared extras) of the features whose
+    bounding box meets the tile plus its buffer;
     geometry simplified to half a pixel; lines and polygons smaller than a given size left out
     (0 keeps them all; see :func:`tile_bytes`).
 
@@ -146,8 +181,8 @@ def tile_sql(layer: Layer, queryset: QuerySet) -> TileStatement:
     feature. No fence (``MATERIALIZED``, ``OFFSET 0``) is needed then, and the planner keeps
     its free choice of scan, parallel or not (figures in bench/RESULTS.md).
     """
-    popup = layer.popup
-    inner, params = layer_select(layer, queryset, fields=popup)
+    popup = layer.tile_fields
+    inner, params = layer_select(layer, queryset, fields=popup, float_numbers=True)
     quote = connection.ops.quote_name
     props = "".join(f", t.{_alias(i)} AS {quote(f.name)}" for i, f in enumerate(popup))
     feature_id = "'id'" if id_is_integer(layer) else "NULL"
@@ -237,12 +272,17 @@ def tile_bytes(
     return data, columns
 
 
-def export_rows(layer: Layer, queryset: QuerySet) -> Iterator[list[tuple]]:
-    """Batches of ``(id, wkb, *field values)`` rows through a server-side cursor."""
+def export_rows(
+    layer: Layer, queryset: QuerySet, *, srid: int = STORAGE_SRID
+) -> Iterator[list[tuple]]:
+    """Batches of ``(id, wkb, *field values)`` rows through a server-side cursor, the
+    geometry in ``srid``."""
     inner, params = layer_select(layer, queryset)
     columns = "".join(f", t.{_alias(i)}" for i in range(len(layer.fields)))
-    sql = f"SELECT t.rx_id, ST_AsBinary(t.rx_geom){columns} FROM ({inner}) AS t"  # noqa: S608
+    geom = f"t.{GEOM}" if srid == STORAGE_SRID else f"ST_Transform(t.{GEOM}, %s)"
+    geom_params = [] if srid == STORAGE_SRID else [srid]
+    sql = f"SELECT t.rx_id, ST_AsBinary({geom}){columns} FROM ({inner}) AS t"  # noqa: S608
     with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*geom_params, *params])
         while rows := cursor.fetchmany(FETCH_ROWS):
             yield rows

@@ -3,7 +3,7 @@
 A domain app declares its layers in its own ``layers.py`` (autodiscovered when Django starts,
 like ``admin.py``)::
 
-    from layers.registry import Field, Layer, register
+    from layers.registry import Field, GeometryPart, Layer, register
 
     @register
     class InterventiLayer(Layer):
@@ -16,8 +16,11 @@ like ``admin.py``)::
             return Intervento.objects.published()
 
 Every generic endpoint (catalogue, OGC API Features, GeoJSON, vector tiles, exports) reads the
-declaration; nothing else is needed to publish a layer. A declaration that does not fit its
-model fails at start-up with :class:`~django.core.exceptions.ImproperlyConfigured`.
+declaration; nothing else is needed to publish a layer. A layer of mixed geometry
+(``geometry_type = "Geometry"``) declares its ``geometry_parts``: the registry then publishes
+one layer per geometry type (e.g. ``interventi-aree``), which is what the OGC API and the
+GIS exports serve, while the mixed layer stays the portal's feed. A declaration that does not
+fit its model fails at start-up with :class:`~django.core.exceptions.ImproperlyConfigured`.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from dataclasses import dataclass
 
 from django.contrib.gis.db.models import GeometryField
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
-from django.db.models import Model, QuerySet
+from django.db.models import CharField, Func, Model, QuerySet
 
 from layers.dependencies import layer_tables
 
@@ -36,6 +39,8 @@ __all__ = [
     "THEMES",
     "GEOMETRY_TYPES",
     "Field",
+    "GeometryPart",
+    "GeometryType",
     "Layer",
     "LayerRegistry",
     "registry",
@@ -60,18 +65,30 @@ GEOMETRY_TYPES = (
     "Geometry",
 )
 RENDER_MODES = ("tiles", "geojson")
+JSON_TYPES = ("integer", "number", "string", "boolean", "array", "object")
 LAYER_ID_RE = re.compile(r"^[a-z][a-z0-9_-]{1,62}$")
 FIELD_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
 
 @dataclass(frozen=True)
 class Field:
-    """One exposed attribute: its public ``name``, the ORM ``source`` path and its labels."""
+    """One exposed attribute: its public ``name``, the ORM ``source`` path and its labels.
+
+    Type, meaning, unit and allowed values come from the model field (see
+    :mod:`layers.fieldschema`). A computed attribute gives an ORM ``expression`` (a subquery, a
+    function) instead of a source, and then says its JSON Schema ``type`` itself.
+    """
 
     name: str
     source: str = ""
     it: str = ""
     en: str = ""
+    expression: object = None
+    type: str = ""
+    format: str = ""
+    items: str = ""
+    unit: str = ""
+    description: str = ""
 
     @property
     def lookup(self) -> str:
@@ -80,6 +97,23 @@ class Field:
     @property
     def label(self) -> dict[str, str]:
         return {"it": self.it or self.name, "en": self.en or self.it or self.name}
+
+
+class GeometryType(Func):
+    """PostGIS ``GeometryType(geom)``: ``'MULTIPOLYGON'``, ``'POINT'``…"""
+
+    function = "GeometryType"
+    output_field = CharField()
+
+
+@dataclass(frozen=True)
+class GeometryPart:
+    """One geometry type of a mixed layer, published as its own layer ``{id}-{suffix}``."""
+
+    geometry_type: str
+    suffix: str
+    it: str
+    en: str
 
 
 class Layer:
@@ -92,6 +126,8 @@ class Layer:
     theme: str = "territorio"
     fields: tuple[Field, ...] = ()
     popup_fields: tuple[str, ...] = ()
+    # Attributes vector tiles carry besides the popup's (analysts' joins: codes, dates).
+    tile_extra_fields: tuple[str, ...] = ()
     geometry_field: str = "geom"
     geometry_type: str = "MultiPolygon"
     id_field: str = "pk"
@@ -111,6 +147,12 @@ class Layer:
     # False: served by id (``/ogc/collections/{id}/items``, tiles, downloads) but never listed
     # (catalogue, OGC collections, the portal's map, /dati/, search): e.g. the benchmark's layer.
     listed: bool = True
+    # For geometry_type "Geometry": one published layer per geometry type (OGC, GIS exports).
+    geometry_parts: tuple[GeometryPart, ...] = ()
+    # Start and end fields (years or dates) that OGC ``datetime`` filters on; () = no dates.
+    temporal: tuple[str, ...] = ()
+    # Set on a derived part: the id of the mixed layer it comes from.
+    part_of: str | None = None
 
     def get_queryset(self) -> QuerySet:
         """The records the public may see. Override to filter (e.g. ``.published()``)."""
@@ -121,6 +163,11 @@ class Layer:
         return True
 
     # -- derived ---------------------------------------------------------------------------
+
+    @property
+    def is_single_geometry(self) -> bool:
+        """Whether every feature has the declared geometry type (one OGC collection/export)."""
+        return self.geometry_type != "Geometry"
 
     @property
     def queryables(self) -> list[str]:
@@ -134,6 +181,12 @@ class Layer:
     @property
     def popup(self) -> list[Field]:
         return [self.field_named(name) for name in self.popup_fields]
+
+    @property
+    def tile_fields(self) -> list[Field]:
+        """The attributes of the layer's vector tiles: the popup's, then the extra ones."""
+        extra = [n for n in self.tile_extra_fields if n not in self.popup_fields]
+        return [*self.popup, *(self.field_named(name) for name in extra)]
 
     @functools.cached_property
     def version_tables(self) -> list[str]:
@@ -173,6 +226,10 @@ def _check_fields(layer: Layer) -> None:
     for f in layer.fields:
         if not FIELD_NAME_RE.match(f.name) or f.name in ("id", "geometry"):
             _fail(layer, f"field name {f.name!r} is not a valid attribute name.")
+        if f.expression is not None:
+            if f.type not in JSON_TYPES:
+                _fail(layer, f"computed field {f.name!r} needs a type among {JSON_TYPES}.")
+            continue
         try:
             resolve_lookup(layer.model, f.lookup)
         except FieldDoesNotExist:
@@ -182,9 +239,10 @@ def _check_fields(layer: Layer) -> None:
             resolve_lookup(layer.model, lookup)
         except FieldDoesNotExist:
             _fail(layer, f"search_fields: {layer.model.__name__} has no {lookup!r}.")
-    unknown = set(layer.popup_fields) - set(names)
-    if unknown:
-        _fail(layer, f"popup_fields not among fields: {sorted(unknown)}.")
+    for attr in ("popup_fields", "tile_extra_fields", "temporal"):
+        unknown = set(getattr(layer, attr)) - set(names)
+        if unknown:
+            _fail(layer, f"{attr} not among fields: {sorted(unknown)}.")
 
 
 def _check_geometry(layer: Layer) -> None:
@@ -196,6 +254,11 @@ def _check_geometry(layer: Layer) -> None:
         _fail(layer, f"{layer.geometry_field!r} is not a geometry field.")
     if layer.geometry_type not in GEOMETRY_TYPES:
         _fail(layer, f"geometry_type must be one of {GEOMETRY_TYPES}.")
+    if layer.geometry_parts and layer.geometry_type != "Geometry":
+        _fail(layer, "geometry_parts are for a layer of geometry_type 'Geometry'.")
+    for part in layer.geometry_parts:
+        if part.geometry_type not in GEOMETRY_TYPES[:-1]:
+            _fail(layer, f"geometry part {part.suffix!r}: not a single geometry type.")
     try:
         resolve_lookup(layer.model, layer.id_field)
     except FieldDoesNotExist:
@@ -229,11 +292,37 @@ def validate(layer: Layer) -> None:
     _check_fields(layer)
 
 
+def geometry_part(layer_class: type[Layer], part: GeometryPart) -> type[Layer]:
+    """The layer class publishing only the ``part.geometry_type`` features of a mixed layer."""
+    base = layer_class()
+
+    def get_queryset(self) -> QuerySet:
+        records = layer_class.get_queryset(self)
+        kind = GeometryType(self.geometry_field)
+        return records.alias(rx_geometry_type=kind).filter(
+            rx_geometry_type=part.geometry_type.upper()
+        )
+
+    attrs = {
+        "id": f"{base.id}-{part.suffix}",
+        "title": {lang: f"{text} ({getattr(part, lang)})" for lang, text in base.title.items()},
+        "geometry_type": part.geometry_type,
+        "geometry_parts": (),
+        "part_of": base.id,
+        "get_queryset": get_queryset,
+        "__module__": layer_class.__module__,
+        "__doc__": f"{base.id}: only the {part.geometry_type} features.",
+    }
+    name = f"{layer_class.__name__}_{part.suffix.replace('-', '_')}"
+    return type(name, (layer_class,), attrs)
+
+
 class LayerRegistry:
-    """Published layers by id, in registration order."""
+    """Published layers by id, in registration order; geometry parts kept beside them."""
 
     def __init__(self) -> None:
         self._layers: dict[str, Layer] = {}
+        self._parts: dict[str, list[Layer]] = {}
 
     def register(self, layer_class: type[Layer]) -> type[Layer]:
         """Validate and register a Layer subclass; usable as a class decorator."""
@@ -244,19 +333,48 @@ class LayerRegistry:
         if layer.id in self._layers and type(self._layers[layer.id]) is not layer_class:
             raise ImproperlyConfigured(f"Layer id {layer.id!r} is registered twice.")
         self._layers[layer.id] = layer
+        parts = [geometry_part(layer_class, part)() for part in layer.geometry_parts]
+        for part in parts:
+            validate(part)
+            if part.id in self._layers:
+                raise ImproperlyConfigured(f"Layer id {part.id!r} is registered twice.")
+        self._parts[layer.id] = parts
         return layer_class
 
     def unregister(self, layer_id: str) -> None:
         self._layers.pop(layer_id, None)
+        self._parts.pop(layer_id, None)
+
+    def _find(self, layer_id: str) -> Layer | None:
+        layer = self._layers.get(layer_id)
+        if layer is None:
+            parts = (p for group in self._parts.values() for p in group)
+            layer = next((p for p in parts if p.id == layer_id), None)
+        return layer
 
     def get(self, layer_id: str) -> Layer | None:
-        """The available layer with this id, or None."""
-        layer = self._layers.get(layer_id)
+        """The available layer (or geometry part) with this id, or None."""
+        layer = self._find(layer_id)
         return layer if layer is not None and layer.is_available() else None
 
     def get_declared(self, layer_id: str) -> Layer | None:
         """The registered layer with this id, available or not (never reads the database)."""
-        return self._layers.get(layer_id)
+        return self._find(layer_id)
+
+    def parts(self, layer: Layer) -> list[Layer]:
+        """The single-geometry layers derived from ``layer`` (empty unless it is mixed)."""
+        return list(self._parts.get(layer.id, ()))
+
+    def collections(self) -> list[Layer]:
+        """The layers with one geometry type each (OGC collections, GIS exports), in order:
+        a mixed layer is replaced by its geometry parts."""
+        found: list[Layer] = []
+        for layer in self.all():
+            if layer.is_single_geometry:
+                found.append(layer)
+            else:
+                found.extend(self.parts(layer))
+        return found
 
     def all(self) -> list[Layer]:
         """Every listed and available layer, in registration order (what the public sees)."""

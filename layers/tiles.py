@@ -31,7 +31,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_safe
 
 from layers.http import etag_for, not_modified_response, set_validators
 from layers.params import filter_key, filtered_queryset, layer_or_404, publishing_view
@@ -211,7 +211,7 @@ def tile(
     return response
 
 
-@require_GET
+@require_safe
 @publishing_view(accepts=(), queryables=True)
 def tilejson(request: HttpRequest, layer_id: str) -> JsonResponse:
     """The TileJSON 3.0 document of the layer: its versioned tile URL, keeping the request's
@@ -222,7 +222,7 @@ def tilejson(request: HttpRequest, layer_id: str) -> JsonResponse:
     # build_absolute_uri would percent-encode the braces of {z}/{x}/{y}.
     url = request.build_absolute_uri("/").removesuffix("/") + template
     query = request.GET.urlencode()
-    fields = {f.name: f.label["it"] for f in layer.popup}
+    fields = {f.name: f.label["it"] for f in layer.tile_fields}
     response = JsonResponse(
         {
             "tilejson": "3.0.0",

@@ -9,7 +9,7 @@ app_name = "layers"
 urlpatterns = [
     path("layers/", catalogue.catalogue, name="catalogue"),
     re_path(
-        r"^layers/(?P<layer_id>[^/]+)/download\.(?P<fmt>geojson|csv|gpkg|shp\.zip)$",
+        r"^layers/(?P<layer_id>[^/]+)/download\.(?P<fmt>geojson|csv|gpkg|shp\.zip|fgb)$",
         feeds.download,
         name="download",
     ),

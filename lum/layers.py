@@ -8,15 +8,22 @@ other categories, a generated sample until real open data exists (the layer says
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import QuerySet, Value
+from django.db.models.functions import Coalesce
 
-from layers.registry import Field, Layer, register
+from layers.registry import Field, GeometryPart, Layer, register
 from lum.filters import LumFilter, ServizioFilter
 from lum.models import SOURCED_CATEGORIES, CategoriaServizio, Lum, Servizio
 from lum.services import METRO_SOURCE, RAIL_SOURCE
 from lum.servizi_regione import HOSPITALS, LICENCE, SCHOOLS
 
 __all__ = ["LumLayer", "ScuoleLayer", "OspedaliLayer", "ServiziLayer"]
+
+ZONA_FIELD = Field(
+    "zona_omogenea", "comune__zona_omogenea__name", it="Zona omogenea", en="Homogeneous zone"
+)
+UPDATED_AT = Field("updated_at", it="Aggiornato il", en="Updated at")
 
 
 @register
@@ -34,16 +41,28 @@ class LumLayer(Layer):
         Field("name", it="Nome", en="Name"),
         Field("comune", "comune__name", it="Comune", en="Municipality"),
         Field("comune_istat", "comune__istat_code", it="Codice ISTAT", en="ISTAT code"),
+        ZONA_FIELD,
         Field("modes", it="Modi", en="Modes"),
         Field("lines", it="Linee", en="Lines"),
         Field("rank", it="Rango", en="Rank"),
         Field("stato", it="Stato", en="Status"),
-        Field("radius_m", it="Raggio del bacino (m)", en="Catchment radius (m)"),
+        # The radius in force: the LUM's own, else the configured default (never null).
+        Field(
+            "radius_m",
+            it="Raggio del bacino (m)",
+            en="Catchment radius (m)",
+            expression=Coalesce("radius_m", Value(settings.REMIX_LUM_RADIUS_M)),
+            type="integer",
+            unit="m",
+            description="Raggio del bacino in vigore: quello del LUM o il valore predefinito.",
+        ),
         Field("boardings_24h", it="Saliti/giorno (treno)", en="Rail boardings/day"),
         Field("source", it="Fonte", en="Source"),
         Field("is_sample", it="Dato di esempio", en="Sample record"),
+        UPDATED_AT,
     )
     popup_fields = ("name", "comune", "modes", "lines", "rank", "stato")
+    tile_extra_fields = ("comune_istat", "zona_omogenea", "radius_m", "updated_at")
     search_fields = ("name",)
     geometry_type = "Point"
     style = {"color": "#6a3d9a", "weight": 2, "fillOpacity": 0.8, "radius": 6}
@@ -67,11 +86,13 @@ SERVIZIO_FIELDS = (
     Field("categoria", it="Categoria", en="Category"),
     Field("comune", "comune__name", it="Comune", en="Municipality"),
     Field("comune_istat", "comune__istat_code", it="Codice ISTAT", en="ISTAT code"),
+    ZONA_FIELD,
 )
 PROVENANCE_FIELDS = (
     Field("source", it="Fonte", en="Source"),
     Field("licence", it="Licenza", en="Licence"),
     Field("is_sample", it="Dato di esempio", en="Sample record"),
+    UPDATED_AT,
 )
 
 
@@ -81,6 +102,7 @@ class _RealServiziLayer(Layer):
     categories: tuple[str, ...] = ()
     theme = "servizi"
     popup_fields = ("name", "categoria", "tipologia", "comune", "source", "licence")
+    tile_extra_fields = ("comune_istat", "zona_omogenea", "updated_at")
     search_fields = ("name",)
     geometry_type = "Point"
     licence = LICENCE
@@ -179,8 +201,14 @@ class ServiziLayer(Layer):
         *PROVENANCE_FIELDS,
     )
     popup_fields = ("name", "categoria", "comune", "is_sample")
+    tile_extra_fields = ("comune_istat", "zona_omogenea", "updated_at")
     search_fields = ("name",)
     geometry_type = "Geometry"
+    # The portal clusters the mixed layer; GIS clients get points and areas apart.
+    geometry_parts = (
+        GeometryPart("Point", "punti", it="punti", en="points"),
+        GeometryPart("MultiPolygon", "aree", it="aree", en="areas"),
+    )
     style = {"color": "#e6550d", "weight": 1, "fillOpacity": 0.5, "radius": 5}
     legend = (
         {"label": {"it": "Servizio (esempio)", "en": "Service (sample)"}, "color": "#e6550d"},

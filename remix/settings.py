@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "leaflet",
     "simple_history",
+    # The job queue of long uploads (checks and commits), kept in PostgreSQL itself.
+    "procrastinate.contrib.django",
     "layers",
     "territorio",
     "rules",
@@ -268,9 +270,24 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# The job queue (procrastinate): tasks live in each app's ``tasks.py``; the worker runs with
+# `manage.py procrastinate worker` (started by `make run` and by docker-compose's worker).
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"
+# A worker that sends no heartbeat for this long is dead: its running jobs are retried.
+PROCRASTINATE_STALLED_SECONDS = env.int("PROCRASTINATE_STALLED_SECONDS", default=60)
+
+# E-mail of the review workflow (Django's mail framework). EMAIL_URL, e.g.
+# smtp+tls://user:password@smtp.example.org:587; in development the console backend.
+vars().update(
+    env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
+)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Remix <remix@localhost>")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # The queue logs every task registration at INFO: only its warnings, unless asked.
+    "loggers": {"procrastinate": {"level": env.str("QUEUE_LOG_LEVEL", default="WARNING")}},
 }

@@ -6,11 +6,22 @@ never reach a public endpoint.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from decimal import Decimal
 
-from layers.registry import Field, Layer, register
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from layers.registry import Field, GeometryPart, Layer, register
 from rigenerazione.filters import InterventoFilter, OpportunitaFilter
-from rigenerazione.models import Intervento, Opportunita, TipoOpportunita
+from rigenerazione.models import (
+    Finanziamento,
+    FonteFinanziamento,
+    Intervento,
+    Opportunita,
+    TipoOpportunita,
+)
+from territorio.models import Comune, ZonaOmogenea
 
 PUBLISHED_LICENCE = "CC-BY-4.0"
 CMM_ATTRIBUTION = "Città metropolitana di Milano e Comuni (Remix)"
@@ -27,6 +38,73 @@ PROVENANCE_FIELDS = (
     Field("licence", it="Licenza", en="Licence"),
 )
 
+
+def _funding(**conditions) -> Coalesce:
+    """The funding of the outer intervento (in €, 0 without rows), optionally of one source."""
+    rows = Finanziamento.objects.filter(intervento=OuterRef("pk"), **conditions)
+    total = rows.values("intervento").annotate(total=Sum("importo")).values("total")
+    money = DecimalField(max_digits=16, decimal_places=2)
+    return Coalesce(Subquery(total, output_field=money), Value(Decimal("0.00")), output_field=money)
+
+
+def _funding_fields() -> tuple[Field, ...]:
+    """One ``fin_<fonte>`` total per funding source, then ``fin_totale``."""
+    by_source = tuple(
+        Field(
+            f"fin_{fonte.value}",
+            it=f"Finanziamento {fonte.label} (€)",
+            en=f"Funding: {fonte.label} (€)",
+            expression=_funding(fonte=fonte.value),
+            type="number",
+            unit="€",
+            description=f"Somma dei finanziamenti di fonte {fonte.label} (0 se nessuno).",
+        )
+        for fonte in FonteFinanziamento
+    )
+    total = Field(
+        "fin_totale",
+        it="Finanziamento totale (€)",
+        en="Total funding (€)",
+        expression=_funding(),
+        type="number",
+        unit="€",
+        description="Somma di tutti i finanziamenti registrati.",
+    )
+    return (*by_source, total)
+
+
+# The Comuni and Zone omogenee an intervento touches, so analysis by Comune needs no join.
+INTERVENTO_PLACE_FIELDS = (
+    Field(
+        "comuni_istat",
+        it="Codici ISTAT dei Comuni",
+        en="ISTAT codes of the municipalities",
+        expression=ArraySubquery(
+            Comune.objects.filter(interventi=OuterRef("pk"))
+            .order_by("istat_code")
+            .values("istat_code")
+        ),
+        type="array",
+        items="string",
+        description="I Comuni interessati dall'intervento (codici ISTAT).",
+    ),
+    Field(
+        "zone_omogenee",
+        it="Zone omogenee",
+        en="Homogeneous zones",
+        expression=ArraySubquery(
+            ZonaOmogenea.objects.filter(comuni__interventi=OuterRef("pk"))
+            .distinct()
+            .order_by("name")
+            .values("name")
+        ),
+        type="array",
+        items="string",
+        description="Le Zone omogenee dei Comuni interessati.",
+    ),
+)
+UPDATED_AT = Field("updated_at", it="Aggiornato il", en="Updated at")
+
 INTERVENTO_FIELDS = (
     Field("title", it="Titolo", en="Title"),
     Field("stato", it="Stato", en="Status"),
@@ -40,6 +118,9 @@ INTERVENTO_FIELDS = (
     Field("ambiti_ricaduta", it="Ambiti di ricaduta", en="Impact areas"),
     Field("is_sample", it="Dato di esempio", en="Sample record"),
     *PROVENANCE_FIELDS,
+    *INTERVENTO_PLACE_FIELDS,
+    *_funding_fields(),
+    UPDATED_AT,
 )
 
 OPPORTUNITA_FIELDS = (
@@ -47,12 +128,19 @@ OPPORTUNITA_FIELDS = (
     Field("tipo", it="Tipo", en="Type"),
     Field("comune", "comune__name", it="Comune", en="Municipality"),
     Field("comune_istat", "comune__istat_code", it="Codice ISTAT", en="ISTAT code"),
+    Field(
+        "zona_omogenea",
+        "comune__zona_omogenea__name",
+        it="Zona omogenea",
+        en="Homogeneous zone",
+    ),
     Field("stato", it="Stato", en="Status"),
     Field("superficie_m2", it="Superficie (m²)", en="Area (m²)"),
     Field("destinazioni_uso", it="Destinazioni d'uso", en="Intended uses"),
     Field("riferimento_pgt", it="Riferimento PGT", en="Plan reference"),
     Field("is_sample", it="Dato di esempio", en="Sample record"),
     *PROVENANCE_FIELDS,
+    UPDATED_AT,
 )
 
 
@@ -69,7 +157,15 @@ class InterventiLayer(Layer):
     theme = "rigenerazione"
     fields = INTERVENTO_FIELDS
     popup_fields = ("title", "stato", "anno_inizio", "anno_fine", "costo_totale", "is_sample")
+    tile_extra_fields = ("fin_totale", "updated_at")
     geometry_type = "Geometry"
+    # The portal draws the mixed layer; GIS clients get one collection per geometry type.
+    geometry_parts = (
+        GeometryPart("MultiPolygon", "aree", it="aree", en="areas"),
+        GeometryPart("MultiLineString", "linee", it="tracciati", en="lines"),
+        GeometryPart("MultiPoint", "punti", it="punti", en="points"),
+    )
+    temporal = ("anno_inizio", "anno_fine")
     style = {"color": "#d7301f", "weight": 2, "fillOpacity": 0.35, "radius": 6}
     legend = (
         {"label": {"it": "Programmato", "en": "Planned"}, "color": "#fdae61"},
@@ -93,6 +189,7 @@ class _OpportunitaBase(Layer):
     theme = "rigenerazione"
     fields = OPPORTUNITA_FIELDS
     popup_fields = ("title", "tipo", "comune", "stato", "superficie_m2", "is_sample")
+    tile_extra_fields = ("comune_istat", "zona_omogenea", "updated_at")
     geometry_type = "MultiPolygon"
     licence = PUBLISHED_LICENCE
     attribution = CMM_ATTRIBUTION

@@ -38,3 +38,11 @@ def test_migrations_run_once_before_the_app_and_samples_only_when_asked():
     assert "migrate" not in start.replace("`migrate`", "").split("set -eu", 1)[1]
     assert "sample" not in (ROOT / "scripts" / "docker-setup.sh").read_text().split("set -eu")[1]
     assert COMPOSE["load-samples"]["profiles"] == ["samples"]
+
+
+def test_a_job_worker_runs_beside_the_app_after_the_migrations():
+    worker = COMPOSE["worker"]
+    assert worker["command"] == ["python", "manage.py", "procrastinate", "worker"]
+    assert worker["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert worker["environment"]["DATABASE_URL"] == COMPOSE["app"]["environment"]["DATABASE_URL"]
+    assert worker["restart"] == "unless-stopped"

@@ -7,6 +7,7 @@ clean report is :func:`contributi.services.upload_commit`.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from contributi.importers.mapping import TARGETS, default_mapping, target
@@ -23,7 +24,12 @@ __all__ = [
     "check_size",
     "max_upload_bytes",
     "upload_report",
+    "Progress",
 ]
+
+# Told ``(step, done, total)`` as the work goes on: step "read" once the file is read, then
+# "checked" after each feature. It may raise to stop the work (a cancelled job).
+Progress = Callable[[str, int, int], None]
 
 
 def upload_report(
@@ -36,6 +42,7 @@ def upload_report(
     stated_encoding: str | None = None,
     mapping: dict[str, str] | None = None,
     make_valid: bool = False,
+    progress: Progress | None = None,
 ) -> UploadReport:
     """Check an upload end to end and return its per-feature report (no database write).
 
@@ -52,6 +59,8 @@ def upload_report(
         read = read_staged(
             filename, staged, stated_srid=stated_srid, stated_encoding=stated_encoding
         )
+    if progress:
+        progress("read", len(read.frame), len(read.frame))
     chosen = default_mapping(spec, read.columns)
     for name, column in (mapping or {}).items():
         if name in {f.name for f in spec.fields}:
@@ -59,4 +68,4 @@ def upload_report(
                 chosen[name] = column
             else:
                 chosen.pop(name, None)
-    return build_report(read, spec, chosen, user=user, make_valid=make_valid)
+    return build_report(read, spec, chosen, user=user, make_valid=make_valid, progress=progress)

@@ -9,6 +9,7 @@ report also carries the cleaned values, so committing is a pure write.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -105,7 +106,13 @@ class UploadReport:
 
 
 def build_report(
-    read: Read, spec: Target, mapping: dict[str, str], *, user, make_valid: bool
+    read: Read,
+    spec: Target,
+    mapping: dict[str, str],
+    *,
+    user,
+    make_valid: bool,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> UploadReport:
     """Check every feature of ``read`` for ``spec`` as ``user`` would store it."""
     for name, column in mapping.items():
@@ -127,6 +134,8 @@ def build_report(
         if spec.key == "interventi":
             _check_intervento(report, cups_seen)
         features.append(report)
+        if progress:
+            progress("checked", index, len(records))
     return UploadReport(read.filename, spec, read.columns, mapping, read.notes, features)
 
 

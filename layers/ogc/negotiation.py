@@ -18,6 +18,8 @@ __all__ = [
     "BAD_CRS",
     "output_format",
     "requested_srid",
+    "bbox_srid",
+    "filter_srid",
     "answer",
 ]
 
@@ -25,7 +27,6 @@ JSON, HTML = "json", "html"
 SUPPORTED_SRIDS = (STORAGE_SRID, METRIC_SRID, GAUSS_BOAGA_SRID)
 BAD_FORMAT = "f deve essere 'json' o 'html'."
 BAD_CRS = "crs non supportato; usare uno di: {uris}."
-BAD_BBOX_CRS = "bbox-crs: è supportato solo {uri}."
 MEDIA_TYPES = {
     "json": "application/json",
     "geojson": "application/geo+json",
@@ -48,19 +49,37 @@ def output_format(request: HttpRequest) -> str:
     return JSON
 
 
-def requested_srid(request: HttpRequest) -> int:
-    """The SRID of the ``crs`` parameter (CRS84 by default); also checks ``bbox-crs``."""
-    bbox_crs = request.GET.get("bbox-crs")
-    if bbox_crs is not None and bbox_crs != crs_uri(STORAGE_SRID):
-        raise UserInputError(BAD_BBOX_CRS.format(uri=crs_uri(STORAGE_SRID)), field="bbox-crs")
-    value = request.GET.get("crs")
+def _srid_param(request: HttpRequest, name: str) -> int:
+    """The SRID of a CRS parameter (``crs``, ``bbox-crs``, ``filter-crs``); CRS84 if absent.
+
+    The OGC URI is the canonical form; ``EPSG:32632`` is accepted for the projected CRSs
+    (not ``EPSG:4326``, whose axis order is lat/lon: CRS84 is lon/lat).
+    """
+    value = request.GET.get(name)
     if value is None:
         return STORAGE_SRID
     for srid in SUPPORTED_SRIDS:
-        if value == crs_uri(srid):
+        short = f"EPSG:{srid}" if srid != STORAGE_SRID else None
+        if value in (crs_uri(srid), short):
             return srid
     uris = ", ".join(crs_uri(s) for s in SUPPORTED_SRIDS)
-    raise UserInputError(BAD_CRS.format(uris=uris), field="crs")
+    message = BAD_CRS.format(uris=uris)
+    raise UserInputError(message if name == "crs" else f"{name}: {message}", field=name)
+
+
+def requested_srid(request: HttpRequest) -> int:
+    """The SRID of the ``crs`` parameter (output coordinates; CRS84 by default)."""
+    return _srid_param(request, "crs")
+
+
+def bbox_srid(request: HttpRequest) -> int:
+    """The SRID of ``bbox-crs`` (the CRSs offered for output; CRS84 by default)."""
+    return _srid_param(request, "bbox-crs")
+
+
+def filter_srid(request: HttpRequest) -> int:
+    """The SRID of ``filter-crs``: the CRS of geometries inside a ``filter``."""
+    return _srid_param(request, "filter-crs")
 
 
 def answer(

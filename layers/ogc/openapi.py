@@ -5,21 +5,26 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.urls import reverse
 
+from layers.ogc.cql import FILTER_LANGS
 from layers.registry import Layer
 
 __all__ = ["openapi_document"]
 
 
 def _param(name: str, description: str, schema: dict, *, where: str = "query") -> dict:
+    # OpenAPI 3.0: path parameters are "simple"; query parameters "form".
     return {
         "name": name,
         "in": where,
         "required": where == "path",
         "description": description,
         "schema": schema,
-        "style": "form",
+        "style": "simple" if where == "path" else "form",
         "explode": False,
     }
+
+
+CRS_SCHEMA = {"type": "string", "format": "uri"}
 
 
 COMMON = {
@@ -33,8 +38,46 @@ COMMON = {
         "minlon,minlat,maxlon,maxlat (CRS84).",
         {"type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"}},
     ),
-    "crs": _param("crs", "CRS delle coordinate in uscita (URI).", {"type": "string"}),
+    "crs": _param("crs", "CRS delle coordinate in uscita (URI).", CRS_SCHEMA),
+    "bbox-crs": _param("bbox-crs", "CRS delle coordinate di bbox (URI).", CRS_SCHEMA),
+    "filter": _param(
+        "filter", "Filtro CQL2 (Part 3) sulle proprietà interrogabili.", {"type": "string"}
+    ),
+    "filter-lang": _param(
+        "filter-lang",
+        "Linguaggio del filtro ('cql-text': il nome della bozza, inviato da GDAL 3.6).",
+        {"type": "string", "enum": list(FILTER_LANGS), "default": "cql2-text"},
+    ),
+    "filter-crs": _param("filter-crs", "CRS delle geometrie nel filtro (URI).", CRS_SCHEMA),
+    "sortby": _param(
+        "sortby",
+        "Ordinamento: proprietà separate da virgola, '-' per decrescente.",
+        {"type": "array", "items": {"type": "string"}},
+    ),
+    "properties": _param(
+        "properties",
+        "Proprietà da restituire, separate da virgola.",
+        {"type": "array", "items": {"type": "string"}},
+    ),
+    "datetime": _param(
+        "datetime",
+        "Istante o intervallo RFC 3339 ('2022', '2021-01-01/..'); solo collezioni con date.",
+        {"type": "string"},
+    ),
 }
+ITEMS_PARAMS = (
+    "f",
+    "limit",
+    "offset",
+    "bbox",
+    "bbox-crs",
+    "crs",
+    "filter",
+    "filter-lang",
+    "filter-crs",
+    "sortby",
+    "properties",
+)
 
 
 ERROR_SCHEMA = {
@@ -76,7 +119,23 @@ def _layer_paths(layer: Layer) -> dict:
         if name != "bbox"
     ]
     feature_id = _param("featureId", "Identificativo.", {"type": "string"}, where="path")
+    items_params = [COMMON[k] for k in ITEMS_PARAMS]
+    if layer.temporal:
+        items_params.append(COMMON["datetime"])
+    schema = {"application/schema+json": {"schema": {"type": "object"}}}
     return {
+        f"{base}/schema": {
+            "get": {
+                "summary": f"{layer.title.get('it')}: schema (Part 5)",
+                "responses": {"200": {"description": "Lo schema.", "content": schema}},
+            }
+        },
+        f"{base}/queryables": {
+            "get": {
+                "summary": f"{layer.title.get('it')}: proprietà interrogabili (Part 3)",
+                "responses": {"200": {"description": "Le proprietà.", "content": schema}},
+            }
+        },
         base: {
             "get": {
                 "summary": layer.title.get("it"),
@@ -87,15 +146,14 @@ def _layer_paths(layer: Layer) -> dict:
         f"{base}/items": {
             "get": {
                 "summary": f"{layer.title.get('it')}: elementi",
-                "parameters": [COMMON[k] for k in ("f", "limit", "offset", "bbox", "crs")]
-                + filters,
+                "parameters": items_params + filters,
                 "responses": _response("Gli elementi.", "application/geo+json", not_found=True),
             }
         },
         f"{base}/items/{{featureId}}": {
             "get": {
                 "summary": f"{layer.title.get('it')}: un elemento",
-                "parameters": [feature_id, COMMON["f"], COMMON["crs"]],
+                "parameters": [feature_id, COMMON["f"], COMMON["crs"], COMMON["properties"]],
                 "responses": _response("L'elemento.", "application/geo+json", not_found=True),
             }
         },

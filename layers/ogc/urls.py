@@ -13,6 +13,12 @@ urlpatterns = [
     path("collections", views.collections, name="collections"),
     path("collections/<str:layer_id>", views.collection, name="collection"),
     path("collections/<str:layer_id>/queryables", views.queryables, name="queryables"),
+    path("collections/<str:layer_id>/schema", views.schema, name="schema"),
+    path(
+        "collections/<str:layer_id>/schema/feature",
+        views.feature_schema_view,
+        name="feature-schema",
+    ),
     path("collections/<str:layer_id>/items", views.items, name="items"),
     path("collections/<str:layer_id>/items/<str:feature_id>", views.item, name="item"),
 ]

@@ -17,15 +17,19 @@ SAMPLE_KWARGS = {
     "feature_id": "1",
     "target_key": "interventi",
     "action": "invia",
+    "job_id": "00000000-0000-4000-8000-000000000001",
     "z": "10",
     "x": "538",
     "y": "366",
 }
-# Writes: the method each is called with (as an operator, so that the login wall passes).
+# Writes, and reads behind the login wall: the method each is called with (as an operator, so
+# that the login wall passes).
 WRITE_METHODS = {
+    "contributi:api-job": "get",
     "contributi:api-upload": "post",
     "contributi:api-record": "patch",
     "contributi:api-action": "post",
+    "contributi:api-job-action": "post",
 }
 
 

@@ -80,17 +80,38 @@ def test_the_typo_comuni_is_refused_and_lists_the_accepted_parameters(client, ti
     )
 
 
+PART_3 = ("filter", "filter-lang", "filter-crs")
+
+
 @pytest.mark.parametrize(
     ("url", "accepted"),
     [
         (
             "/ogc/collections/opportunita/items",
-            {"f", "limit", "offset", "bbox", "crs", "bbox-crs"},
+            {
+                "f",
+                "limit",
+                "offset",
+                "bbox",
+                "crs",
+                "bbox-crs",
+                *PART_3,
+                "sortby",
+                "properties",
+                "datetime",
+            },
+        ),  # fmt: skip
+        ("/ogc/collections/opportunita/items/1", {"f", "crs", "properties"}),
+        # GDAL sends a connection URL's parameters to every document it reads.
+        (
+            "/ogc/collections",
+            {"f", "bbox", "crs", "bbox-crs", *PART_3, "sortby", "properties", "datetime"},
+        ),  # fmt: skip
+        ("/api/layers/opportunita/download.geojson", {"bbox", "precision", "crs", *PART_3}),
+        (
+            "/api/layers/opportunita/download.csv",
+            {"bbox", "precision", "geometry", "crs", *PART_3},
         ),
-        ("/ogc/collections/opportunita/items/1", {"f", "crs"}),
-        ("/ogc/collections", {"f"}),
-        ("/api/layers/opportunita/download.geojson", {"bbox", "precision"}),
-        ("/api/layers/opportunita/download.csv", {"bbox", "precision", "geometry"}),
         ("/tiles/opportunita/10/538/366.pbf", {"bbox"}),
         ("/api/layers/", set()),
     ],
@@ -107,7 +128,7 @@ def test_engine_endpoints_accept_their_own_parameters_and_the_layers_queryables(
 def test_a_layers_queryables_pass_on_every_engine_endpoint(client, tiny_world):
     params = {"comune": "015146", "sample": "false", "zona": "comune-di-milano"}
     for url in (
-        "/ogc/collections/interventi/items",
+        "/ogc/collections/interventi-aree/items",
         "/api/layers/interventi/download.geojson",
         "/tiles/interventi.json",
         "/api/interventi/",
@@ -152,7 +173,7 @@ def test_good_limit_and_offset_still_page(client, tiny_world):
         "/api/interventi/",
         "/api/opportunita/",
         "/api/interventi/stats/by-state/",
-        "/ogc/collections/interventi/items",
+        "/ogc/collections/interventi-aree/items",
         "/ogc/collections/opportunita/items",
         "/api/layers/interventi/download.geojson",
         "/tiles/interventi/10/538/366.pbf",

@@ -22,6 +22,7 @@ SAMPLE_PATH_VALUES = {
     "slug": "nord-ovest",
     "target_key": "interventi",
     "action": "invia",
+    "job_id": "00000000-0000-4000-8000-000000000001",
 }
 
 

@@ -160,3 +160,6 @@ def snapshot() -> tuple:
         Intervento.history.count(),
         Opportunita.history.count(),
     )
+
+
+from tests.contributi.worker import worker  # noqa: E402, F401

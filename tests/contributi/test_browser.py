@@ -9,7 +9,7 @@ import pytest
 
 from rigenerazione.models import Intervento
 from rules.publication import PublicationState
-from tests.browser import app_errors, screenshot
+from tests.browser import app_errors, publish_screenshot, screenshot
 from tests.contributi.conftest import (
     PASSWORD,
     geojson_bytes,
@@ -27,8 +27,9 @@ def log_in(page, base: str, username: str) -> None:
     page.wait_for_load_state()
 
 
+@pytest.mark.docs_screenshot
 def test_operator_uploads_and_reviewer_publishes(
-    live_server, page, operator_rho, reviewer, tmp_path
+    live_server, page, worker, operator_rho, reviewer, tmp_path
 ):
     xss = '<img src=x onerror="window.pwned=1">'
     path = tmp_path / "interventi.geojson"
@@ -40,13 +41,19 @@ def test_operator_uploads_and_reviewer_publishes(
     page.set_input_files("#id_file", str(path))
     page.click("#upload-form button[type=submit]")
     page.wait_for_selector("#report")
-    assert page.locator("#report tr.ok").count() == 2
-    screenshot(page, "contributi-report")
+    assert page.locator("#report-table tr.ok").count() == 2
+    # The features read are drawn on the map, over the boundary of Rho; values are previewed.
+    page.wait_for_selector("#report-map[data-ready]")
+    assert page.get_attribute("#report-map", "data-features") == "2"
+    assert page.locator("#report-map path.feature-ok").count() == 2
+    assert "Riqualificazione piazza 2" in page.inner_text("#values-preview")
+    publish_screenshot(screenshot(page, "contributi-report"), "contributi-report.png")
     assert Intervento.objects.count() == 0  # nothing stored before confirming
 
     page.click("#commit-form button")
     page.wait_for_selector("table.records")
     assert "2 record salvati come bozza" in page.inner_text(".messages")
+    assert page.url.endswith("/contributi/")
     assert page.locator("text=Bozza").count() >= 2
     record = Intervento.objects.get(title="Riqualificazione piazza 1")
     assert record.soggetto_attuatore == xss
@@ -58,10 +65,20 @@ def test_operator_uploads_and_reviewer_publishes(
     page.click("button:has-text('Esci')")
     page.wait_for_load_state()
     log_in(page, live_server.url, reviewer.username)
-    page.goto(live_server.url + "/contributi/")
-    page.click(f".queue [data-record='interventi-{record.pk}'] button:has-text('Pubblica')")
-    page.wait_for_load_state()
-    screenshot(page, "contributi-dashboard-reviewer")
+    # The reviewer lands on the review queue; publishing asks first, then says what happened.
+    assert page.url.endswith("/contributi/?stato=in_revisione")
+    page.click(f"#list-interventi [data-record='interventi-{record.pk}'] a:has-text('Pubblica')")
+    page.wait_for_selector("#action-form")
+    publish_screenshot(
+        screenshot(page, "contributi-confirm-publish"), "contributi-confirm-publish.png"
+    )
+    page.fill("#id_review_comment", "Verificato con il Comune.")
+    page.click("#action-form button[type=submit]")
+    page.wait_for_selector(".messages")
+    assert "è pubblicato: ora è sulla mappa" in page.inner_text(".messages")
+    publish_screenshot(
+        screenshot(page, "contributi-dashboard-reviewer"), "contributi-dashboard-reviewer.png"
+    )
     record.refresh_from_db()
     assert record.publication_state == PublicationState.PUBBLICATO
 
@@ -72,18 +89,20 @@ def test_operator_uploads_and_reviewer_publishes(
     assert app_errors(page) == []
 
 
-def test_upload_error_is_shown_in_italian(live_server, page, operator_rho, tmp_path):
+def test_upload_error_is_shown_in_italian(live_server, page, worker, operator_rho, tmp_path):
     path = tmp_path / "vuoto.geojson"
     path.write_bytes(b'{"type": "FeatureCollection", "features": []}')
     log_in(page, live_server.url, operator_rho.username)
     page.goto(live_server.url + "/contributi/carica/")
     page.set_input_files("#id_file", str(path))
     page.click("#upload-form button[type=submit]")
+    page.wait_for_selector("#upload-error")
     assert page.inner_text("#upload-error") == (
         "Il file «vuoto.geojson» non contiene nessun elemento geografico."
     )
 
 
+@pytest.mark.docs_screenshot
 def test_map_editor_loads_geoman_and_saves_a_drawn_geometry(
     live_server, page, operator_rho, draft_rho
 ):
@@ -101,7 +120,7 @@ def test_map_editor_loads_geoman_and_saves_a_drawn_geometry(
         }"""
     )
     page.fill("#id_title", "Piazza ridisegnata")
-    screenshot(page, "contributi-editor")
+    publish_screenshot(screenshot(page, "contributi-editor"), "contributi-editor.png")
     page.click("#edit-form button[type=submit]")
     page.wait_for_selector("table.records")
     draft_rho.refresh_from_db()
@@ -110,7 +129,8 @@ def test_map_editor_loads_geoman_and_saves_a_drawn_geometry(
     assert app_errors(page) == []
 
 
-def test_mapping_step_in_the_browser(live_server, page, operator_rho, tmp_path):
+@pytest.mark.docs_screenshot
+def test_mapping_step_in_the_browser(live_server, page, worker, operator_rho, tmp_path):
     """A file with its own column names: choose the columns, check again, confirm."""
     from shapely.geometry import Point
 
@@ -129,7 +149,7 @@ def test_mapping_step_in_the_browser(live_server, page, operator_rho, tmp_path):
     page.select_option("#map_stato", "FASE")
     page.click("#mapping-form button[type=submit]")
     page.wait_for_selector("#report tr.ok")
-    screenshot(page, "contributi-mapping")
+    publish_screenshot(screenshot(page, "contributi-mapping"), "contributi-mapping.png")
     page.click("#commit-form button")
     page.wait_for_selector("table.records")
     record = Intervento.objects.get()

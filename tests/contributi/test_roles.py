@@ -8,7 +8,6 @@ import json
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
 from django.test import Client
-from django.utils.html import escape
 from rest_framework.authtoken.models import Token
 
 from contributi.permissions import can_change, can_create_in, editable_records, is_reviewer
@@ -281,13 +280,31 @@ def test_api_edit_with_a_bad_value_names_the_field(operator_rho, draft_rho):
     assert snapshot() == before
 
 
-def test_commit_without_a_staged_upload_stores_nothing(client, operator_rho):
-    from contributi.importers import messages as m
+def test_operator_cannot_see_confirm_or_cancel_anothers_upload(
+    client, operator_rho, operator_milano
+):
+    from contributi.jobs import upload_job_start
+    from tests.contributi.conftest import geojson_bytes, intervento_rows
 
-    client.force_login(operator_rho)
+    job = upload_job_start(
+        user=operator_rho,
+        filename="rho.geojson",
+        data=geojson_bytes(intervento_rows(1)),
+        target_key="interventi",
+        options={},
+    )
+    client.force_login(operator_milano)
     before = snapshot()
-    response = client.post("/contributi/carica/conferma/", {"token": "0" * 32}, follow=True)
-    assert escape(str(m.NOTHING_TO_COMMIT)) in response.content.decode()
+    for suffix, method in (
+        ("", "get"),
+        ("stato/", "get"),
+        ("conferma/", "post"),
+        ("annulla/", "post"),
+    ):
+        response = getattr(client, method)(f"/contributi/carica/{job.pk}/{suffix}")
+        assert response.status_code == 404, suffix
+    job.refresh_from_db()
+    assert (job.status, job.cancel_requested) == ("queued", False)
     assert snapshot() == before
 
 

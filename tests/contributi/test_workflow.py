@@ -36,13 +36,16 @@ def body(response) -> bytes:
 def public_answers(client, record) -> dict[str, bytes]:
     """What every public endpoint answers about the record's layer and the record itself."""
     layer = "opportunita" if isinstance(record, Opportunita) else "interventi"
+    # The OGC API serves a mixed layer through one collection per geometry type.
+    parts = {"MultiPolygon": "aree", "MultiLineString": "linee", "MultiPoint": "punti"}
+    collection = layer if layer == "opportunita" else f"{layer}-{parts[record.geom.geom_type]}"
     x, y = tile_of(*RHO_POINT, 14)
     urls = [
         f"/api/layers/{layer}/download.geojson",
         f"/api/layers/{layer}/download.csv",
-        f"/ogc/collections/{layer}/items",
-        f"/ogc/collections/{layer}/items?f=html",
-        f"/ogc/collections/{layer}/items/{record.pk}",
+        f"/ogc/collections/{collection}/items",
+        f"/ogc/collections/{collection}/items?f=html",
+        f"/ogc/collections/{collection}/items/{record.pk}",
         f"/tiles/{layer}/14/{x}/{y}.pbf",
         f"/api/{layer}/",
         f"/api/{layer}/{record.pk}/",
@@ -93,7 +96,7 @@ def test_the_probe_sees_a_published_record(client, rho):
     record = make_intervento(rho, RHO_POINT, state=PublicationState.PUBBLICATO, title=SECRET)
     answers = public_answers(client, record)
     assert SECRET.encode() in answers["/api/layers/interventi/download.geojson"]
-    assert SECRET.encode() in answers[f"/ogc/collections/interventi/items/{record.pk}"]
+    assert SECRET.encode() in answers[f"/ogc/collections/interventi-aree/items/{record.pk}"]
 
 
 def test_draft_to_published_end_to_end(client, operator_rho, reviewer, draft_rho):
@@ -184,7 +187,7 @@ def test_history_page_shows_who_changed_what_and_restores(
     services.record_update(record=draft_rho, user=operator_rho, values={"title": "Secondo"})
     client.force_login(reviewer)
     page = client.get(f"/contributi/interventi/{draft_rho.pk}/storico/").content.decode()
-    assert "title: «Bozza di Rho» → «Secondo»" in page
+    assert "<strong>Titolo</strong>: «Bozza di Rho» → «Secondo»" in page
     first = draft_rho.history.order_by("history_date").first()
     response = client.post(
         f"/contributi/interventi/{draft_rho.pk}/storico/", {"history_id": first.history_id}
@@ -211,9 +214,10 @@ def test_dashboard_query_count_does_not_grow_with_records(
             state=PublicationState.IN_REVISIONE if i % 2 else PublicationState.BOZZA,
         )
     client.force_login(reviewer)
-    # session, user, permissions (2), operator's Comuni, two record lists, two review queues
-    # with the interventi's Comuni prefetched: a fixed number whatever the record count.
-    with django_assert_max_num_queries(12):
+    # session, user, permissions (2), two counts for the pagers, one page of interventi (the
+    # opportunità have none), two review queues with the interventi's Comuni prefetched, the
+    # portal's context, the filter's Comuni and authors: a fixed number whatever the count.
+    with django_assert_max_num_queries(13):
         response = client.get("/contributi/")
     assert response.status_code == 200
     assert response.content.decode().count('data-record="interventi-') == 12 + 6

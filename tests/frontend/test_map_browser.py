@@ -334,8 +334,10 @@ def test_data_tab_lists_every_layer_with_licence_and_links(live_server, page, sm
         '#data-panel article[data-layer="interventi"] a',
         "els => els.map(e => e.getAttribute('href'))",
     )
-    assert "/ogc/collections/interventi" in links
-    assert "/api/layers/interventi/download.gpkg" in links
+    # A mixed layer: its GeoJSON/CSV, and one OGC collection per geometry type.
+    assert "/ogc/collections/interventi-aree" in links
+    assert "/ogc/collections/interventi-punti" in links
+    assert "/api/layers/interventi/download.csv" in links
     assert "CC-BY-SA-4.0" in page.inner_text('#data-panel article[data-layer="interventi"]')
     screenshot(page, "portal-data-tab")
 

@@ -97,7 +97,11 @@ def test_data_page_links_every_layer_exports(client, territorio):
     html = client.get("/dati/").content.decode()
 
     assert '<a href="/api/layers/comuni/download.gpkg">GPKG</a>' in html
-    assert '<a href="/ogc/collections/interventi">OGC API Features</a>' in html
+    # A mixed layer: one OGC collection and one set of GIS exports per geometry type.
+    assert '<a href="/ogc/collections/interventi-aree">OGC API Features</a>' in html
+    assert '<a href="/api/layers/interventi-punti/download.fgb">FlatGeobuf</a>' in html
+    assert '<a href="/ogc/collections/interventi">' not in html
+    assert "Dizionario dei dati" in html
     assert "QGIS" in html
 
 

@@ -32,8 +32,30 @@ def test_catalogue_lists_every_layer_with_the_contract_fields(client, db):
     )
     for entry in layers.values():
         assert set(entry) >= CONTRACT_KEYS
-        assert set(entry["links"]) == LINK_KEYS
-        assert set(entry["links"]["exports"]) == {"geojson", "csv", "gpkg", "shp"}
+        if entry["geometry_type"] == "Geometry":
+            # A mixed layer: the portal's feed; GIS clients use its geometry parts.
+            assert set(entry["links"]) == LINK_KEYS - {"ogc_collection", "ogc_items"}
+            assert set(entry["links"]["exports"]) == {"geojson", "csv"}
+        else:
+            assert set(entry["links"]) == LINK_KEYS
+            assert set(entry["links"]["exports"]) == {"geojson", "csv", "gpkg", "shp", "fgb"}
+
+
+def test_catalogue_says_which_collection_holds_which_geometry_type(client, db):
+    layers = {e["id"]: e for e in client.get("/api/layers/").json()["layers"]}
+    interventi = [(c["id"], c["geometry_type"]) for c in layers["interventi"]["collections"]]
+    assert interventi == [
+        ("interventi-aree", "MultiPolygon"),
+        ("interventi-linee", "MultiLineString"),
+        ("interventi-punti", "MultiPoint"),
+    ]
+    servizi = [(c["id"], c["geometry_type"]) for c in layers["servizi"]["collections"]]
+    assert servizi == [("servizi-punti", "Point"), ("servizi-aree", "MultiPolygon")]
+    (comuni,) = layers["comuni"]["collections"]
+    assert comuni["id"] == "comuni" and comuni["ogc_collection"] == "/ogc/collections/comuni"
+    assert comuni["exports"]["fgb"] == "/api/layers/comuni/download.fgb"
+    area = next(f for f in comuni["fields"] if f["name"] == "area_m2")
+    assert (area["type"], area["unit"]) == ("number", "m²")
 
 
 def test_catalogue_entry_of_comuni_is_complete(client, db):
@@ -59,6 +81,7 @@ def test_catalogue_entry_of_comuni_is_complete(client, db):
             "csv": "/api/layers/comuni/download.csv",
             "gpkg": "/api/layers/comuni/download.gpkg",
             "shp": "/api/layers/comuni/download.shp.zip",
+            "fgb": "/api/layers/comuni/download.fgb",
         },
         "detail_page": "/comuni/{id}/",
     }

@@ -48,7 +48,9 @@ def number_matched(source: list[str]) -> int:
 def gdal_sources(live_server) -> list[tuple]:
     """(layer, GDAL source) of every listed layer, and of the benchmark's unlisted layer opened
     by its collection URL (served by id, never in /ogc/collections)."""
-    sources = [(layer, [f"OAPIF:{live_server.url}/ogc/", layer.id]) for layer in registry.all()]
+    sources = [
+        (layer, [f"OAPIF:{live_server.url}/ogc/", layer.id]) for layer in registry.collections()
+    ]
     bench = registry.get(LOAD_LAYER_ID)
     sources.append((bench, [f"OAPIF:{live_server.url}/ogc/collections/{LOAD_LAYER_ID}"]))
     return sources
@@ -61,7 +63,7 @@ def test_ogrinfo_lists_every_collection_of_the_registry(live_server, territorio)
         for line in out.splitlines()
         if line[:1].isdigit() and ": " in line
     ]
-    assert listed == [layer.id for layer in registry.all()]
+    assert listed == [layer.id for layer in registry.collections()]
 
 
 @pytest.fixture

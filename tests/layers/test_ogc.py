@@ -64,7 +64,7 @@ def test_openapi_document_is_openapi_3_0_with_every_collection(client, territori
     assert response["Content-Type"] == "application/vnd.oai.openapi+json;version=3.0"
     document = response.json()
     assert document["openapi"].startswith("3.0.")
-    for layer in registry.all():
+    for layer in registry.collections():
         assert f"/collections/{layer.id}/items" in document["paths"]
         assert f"/collections/{layer.id}/items/{{featureId}}" in document["paths"]
     names = {p["name"] for p in document["paths"]["/collections/comuni/items"]["get"]["parameters"]}
@@ -79,7 +79,7 @@ def test_openapi_html_page(client, territorio):
 
 def test_collections_list_every_available_layer_with_crs_and_extent(client, territorio):
     document = client.get("/ogc/collections").json()
-    assert [c["id"] for c in document["collections"]] == [x.id for x in registry.all()]
+    assert [c["id"] for c in document["collections"]] == [x.id for x in registry.collections()]
     comuni = document["collections"][0]
     assert comuni["crs"] == [crs_uri(s) for s in (STORAGE_SRID, METRIC_SRID, GAUSS_BOAGA_SRID)]
     assert comuni["storageCrs"] == CRS84_URI
@@ -161,7 +161,15 @@ def test_crs_on_items_page(client, territorio):
     assert 495_000 < x < 530_000 and 5_020_000 < y < 5_050_000
 
 
-def test_queryables_name_the_filters(client, territorio):
+def test_queryables_are_the_typed_scalar_fields_and_the_geometry(client, territorio):
     response = client.get("/ogc/collections/comuni/queryables")
     assert response["Content-Type"] == "application/schema+json"
-    assert set(response.json()["properties"]) == {"bbox", "comune", "zona", "q"}
+    properties = response.json()["properties"]
+    assert set(properties) == {
+        "geometry", "istat_code", "name", "zona_omogenea", "ruolo_ptm", "area_m2"
+    }  # fmt: skip
+    assert properties["geometry"]["format"] == "geometry-multipolygon"
+    assert properties["area_m2"]["type"] == "number"
+    assert properties["area_m2"]["x-unit"] == "m²"
+    assert properties["ruolo_ptm"]["type"] == "string"
+    assert "polo_attrattore" in properties["ruolo_ptm"]["enum"]

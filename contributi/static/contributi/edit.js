@@ -13,10 +13,35 @@ if (config.basemapUrl) {
     .addTo(map);
 }
 
+// Context from our own data, drawn even when the basemap fails: the Comune boundaries and the
+// other published records of the same layer in the record's Comuni (not editable).
+const boundaries = JSON.parse(document.getElementById("record-boundaries").textContent);
+const neighbours = JSON.parse(document.getElementById("record-neighbours").textContent);
+const comuni = L.geoJSON(boundaries, {
+  style: { color: "#595959", weight: 1.5, dashArray: "4 3", fill: false },
+  interactive: false,
+  pmIgnore: true,
+}).addTo(map);
+const neighbourStyle = { color: "#8c8c8c", fillColor: "#bfbfbf", weight: 1, fillOpacity: 0.3 };
+const others = L.geoJSON(neighbours, {
+  style: neighbourStyle,
+  pmIgnore: true,
+  pointToLayer: (f, latlng) => L.circleMarker(latlng, { ...neighbourStyle, radius: 5, pmIgnore: true }),
+  onEachFeature: (f, layer) => {
+    const label = document.createElement("span");
+    label.textContent = f.properties.title;
+    layer.bindTooltip(label);
+  },
+}).addTo(map);
+mapEl.dataset.neighbours = String(others.getLayers().length);
+mapEl.dataset.comuni = String(comuni.getLayers().length);
+
 const drawn = L.featureGroup().addTo(map);
 if (geometry) {
   L.geoJSON(JSON.parse(geometry)).eachLayer((layer) => drawn.addLayer(layer));
-  if (drawn.getLayers().length) map.fitBounds(drawn.getBounds(), { maxZoom: 17 });
+  if (drawn.getLayers().length) map.fitBounds(drawn.getBounds(), { maxZoom: 15 });
+} else if (comuni.getLayers().length) {
+  map.fitBounds(comuni.getBounds());
 }
 
 const polygonsOnly = target === "opportunita";

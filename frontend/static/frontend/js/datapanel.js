@@ -18,7 +18,9 @@ export function renderDataPanel(container, catalogue) {
       el("p", { className: "small", text: label(entry.description) }),
       el("p", { className: "small" }, `${t("licence")}: `, el("strong", { text: entry.licence || "—" }), ` · ${t("attribution")}: ${entry.attribution || "—"}`),
       el("ul", { className: "data-links" },
-        el("li", {}, link(links.ogc_collection, "OGC API Features")),
+        links.ogc_collection ? el("li", {}, link(links.ogc_collection, "OGC API Features")) : null,
+        // A mixed layer reaches GIS clients as one collection per geometry type.
+        ...(links.ogc_collection ? [] : (entry.collections || []).map((c) => el("li", {}, link(c.ogc_collection, `OGC: ${c.id} (${c.geometry_type})`)))),
         el("li", {}, link(links.geojson, "GeoJSON")),
         el("li", {}, link(links.tilejson, `${t("tiles")} (TileJSON)`)),
         ...Object.entries(exports).filter(([key]) => key !== "geojson").map(([key, href]) => el("li", {}, link(href, key.toUpperCase())))),
