@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so a database outage becomes a 503 after every other middleware had its say.
     "remix.outage.DatabaseUnavailableMiddleware",
+    # Request id (nginx's X-Request-ID) and user id on every log line; one line per request.
+    "remix.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -286,7 +288,20 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Remix <remix@localho
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # LOG_FORMAT=json (default in production): one JSON object per line, UTC timestamps
+    # (remix.requestlog); text: the plain lines of development.
+    "formatters": {
+        "json": {"()": "remix.requestlog.UtcJsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "filters": {"request": {"()": "remix.requestlog.RequestContextFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env.str("LOG_FORMAT", default="text" if DEBUG else "json"),
+            "filters": ["request"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # The queue logs every task registration at INFO: only its warnings, unless asked.
     "loggers": {"procrastinate": {"level": env.str("QUEUE_LOG_LEVEL", default="WARNING")}},
