@@ -19,7 +19,13 @@ from datetime import UTC, datetime
 from django.http import HttpRequest, HttpResponse
 from pythonjsonlogger.json import JsonFormatter
 
-__all__ = ["RequestLogMiddleware", "RequestContextFilter", "UtcJsonFormatter", "request_id"]
+__all__ = [
+    "RequestLogMiddleware",
+    "RequestContextFilter",
+    "UtcJsonFormatter",
+    "UtcTextFormatter",
+    "request_id",
+]
 
 logger = logging.getLogger("remix.request")
 _context: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
@@ -60,6 +66,18 @@ class UtcJsonFormatter(JsonFormatter):
         log_record["timestamp"] = (
             datetime.fromtimestamp(record.created, tz=UTC).isoformat(timespec="milliseconds")
         ).replace("+00:00", "Z")
+
+
+class UtcTextFormatter(logging.Formatter):
+    """The development format, in UTC like the JSON lines (one timezone in every log)."""
+
+    converter = time.gmtime
+
+    def __init__(self) -> None:
+        super().__init__(
+            "%(asctime)sZ %(levelname)s %(name)s [%(request_id)s] %(message)s",
+            datefmt="%Y-%m-%dT%H:%M:%S",
+        )
 
 
 class RequestLogMiddleware:

@@ -292,7 +292,7 @@ LOGGING = {
     # (remix.requestlog); text: the plain lines of development.
     "formatters": {
         "json": {"()": "remix.requestlog.UtcJsonFormatter"},
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "text": {"()": "remix.requestlog.UtcTextFormatter"},
     },
     "filters": {"request": {"()": "remix.requestlog.RequestContextFilter"}},
     "handlers": {

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from remix.requestlog import RequestContextFilter, UtcJsonFormatter
+from remix.requestlog import RequestContextFilter, UtcJsonFormatter, UtcTextFormatter
 
 
 @pytest.fixture
@@ -73,3 +73,10 @@ def test_the_outage_line_carries_the_request_id(client, territorio, database_dow
     outage = [line for line in json_log() if line["logger"] == "remix.outage"]
     assert [line["request_id"] for line in outage] == [response["X-Request-ID"]]
     assert outage[0]["level"] == "ERROR"
+
+
+def test_the_development_text_lines_are_in_utc_too():
+    record = logging.LogRecord("remix.test", logging.INFO, __file__, 1, "hello", None, None)
+    record.created = 0.0  # 1970-01-01T00:00:00Z, 01:00 in Europe/Rome
+    RequestContextFilter().filter(record)
+    assert UtcTextFormatter().format(record) == "1970-01-01T00:00:00Z INFO remix.test [None] hello"
