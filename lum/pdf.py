@@ -1,7 +1,9 @@
 """PDF of an Atlas sheet with WeasyPrint (HTML + CSS paged media → PDF; no browser, no network).
 
-The sheet's own HTML is rendered; its static files (CSS) are read from the static-file finders.
-Any other URL is refused, so a PDF never waits on the network.
+The sheet's own HTML is rendered; its static files (CSS) are read from the static-file finders
+or, for the hashed names the manifest storage gives in production (``DEBUG=false``), from the
+collected files under ``STATIC_ROOT``. Any other URL is refused, so a PDF never waits on the
+network.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 
 __all__ = ["PDF_BASE_URL", "ERROR_OFFLINE", "static_file", "html_to_pdf"]
 
@@ -26,11 +29,24 @@ def static_file(url: str) -> tuple[bytes, str]:
     """The bytes and MIME type of a ``STATIC_URL`` path; ValueError for anything else."""
     path = urlsplit(url).path
     if path.startswith(settings.STATIC_URL):
-        found = finders.find(path[len(settings.STATIC_URL) :])
+        name = path[len(settings.STATIC_URL) :]
+        found = finders.find(name) or _collected(name)
         if found:
             with open(found, "rb") as handle:
                 return handle.read(), mimetypes.guess_type(found)[0] or "text/plain"
     raise ValueError(ERROR_OFFLINE.format(url=url))
+
+
+def _collected(name: str) -> str | None:
+    """The file ``name`` (a hashed name, with manifest storage) has under ``STATIC_ROOT``."""
+    if ".." in name.split("/"):
+        return None
+    try:
+        if staticfiles_storage.exists(name):
+            return staticfiles_storage.path(name)
+    except (NotImplementedError, ValueError, OSError):  # a remote storage; a missing root
+        return None
+    return None
 
 
 def _fetcher():

@@ -62,6 +62,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so a database outage becomes a 503 after every other middleware had its say.
+    "remix.outage.DatabaseUnavailableMiddleware",
+    # Request id (nginx's X-Request-ID) and user id on every log line; one line per request.
+    "remix.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -81,7 +85,7 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         # Overrides of third-party templates (searched before the apps' own templates).
-        "DIRS": [BASE_DIR / "frontend" / "template_overrides"],
+        "DIRS": [BASE_DIR / "frontend" / "template_overrides", BASE_DIR / "remix" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -265,6 +269,8 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 if not SECURE_HSTS_PRELOAD:
     SILENCED_SYSTEM_CHECKS += ["security.W021"]  # "preload not set": deliberately opt-in
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Health probes come over plain HTTP from inside (docker-compose, a load balancer).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -284,7 +290,20 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Remix <remix@localho
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # LOG_FORMAT=json (default in production): one JSON object per line, UTC timestamps
+    # (remix.requestlog); text: the plain lines of development.
+    "formatters": {
+        "json": {"()": "remix.requestlog.UtcJsonFormatter"},
+        "text": {"()": "remix.requestlog.UtcTextFormatter"},
+    },
+    "filters": {"request": {"()": "remix.requestlog.RequestContextFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env.str("LOG_FORMAT", default="text" if DEBUG else "json"),
+            "filters": ["request"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # The queue logs every task registration at INFO: only its warnings, unless asked.
     "loggers": {"procrastinate": {"level": env.str("QUEUE_LOG_LEVEL", default="WARNING")}},

@@ -5,8 +5,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from layers.apidocs import DocsView, SchemaView
+from remix.health import healthz, readyz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("api/analisi/", include("lum.api_urls")),
     path("api/", include("territorio.urls")),
     path("api/", include("layers.urls")),
