@@ -342,7 +342,8 @@ def record_edit(request, target_key: str, pk: int):
     is_intervento = isinstance(record, Intervento)
     fundings = funding_formset(record, request.POST or None) if is_intervento else None
     error = None
-    if request.method == "POST" and form.is_valid() and (fundings is None or fundings.is_valid()):
+    valid_fundings = fundings is None or fundings.is_valid()
+    if request.method == "POST" and form.is_valid() and valid_fundings:
         values = {k: v for k, v in form.cleaned_data.items() if k != "geojson"}
         try:
             services.record_update(
@@ -370,7 +371,8 @@ def record_edit(request, target_key: str, pk: int):
         "boundaries": comuni_boundaries(user=request.user, istat_codes=record_istat_codes(record)),
         "neighbours": neighbour_records(record),
     }
-    return render(request, "contributi/edit.html", context, status=400 if error else 200)
+    refused = error or (request.method == "POST" and not (form.is_valid() and valid_fundings))
+    return render(request, "contributi/edit.html", context, status=400 if refused else 200)
 
 
 @login_required

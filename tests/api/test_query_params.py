@@ -63,6 +63,7 @@ def test_the_typo_comuni_is_refused_and_lists_the_accepted_parameters(client, ti
             "anno",
             "bbox",
             "comune",
+            "esito",
             "fonte",
             "format",
             "limit",

@@ -1,4 +1,5 @@
-"""Helpers of the contribution tests: an upload through the API and a recording HTTP server."""
+"""Helpers of the contribution tests: an upload through the API or the web form, and a
+recording HTTP server."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from contributi.jobs import upload_job_run
+
 UPLOAD_URL = "/api/contributi/upload/"
+UPLOAD_PAGE = "/contributi/carica/"
 
 
 def post_upload(client, name: str, data: bytes, *, target="interventi", commit=True, **extra):
@@ -21,6 +25,19 @@ def post_upload(client, name: str, data: bytes, *, target="interventi", commit=T
         **extra,
     }
     return client.post(UPLOAD_URL, payload)
+
+
+def web_upload(client, name: str, data: bytes, *, target="interventi", **extra):
+    """POST a file to the web form as the logged-in user; when the form queues a job, run it
+    here as the worker's task does (``contributi.jobs.upload_job_run``) and return the job's
+    page, otherwise the form's own answer."""
+    payload = {"file": SimpleUploadedFile(name, data), "target": target, **extra}
+    response = client.post(UPLOAD_PAGE, payload)
+    if response.status_code != 302 or not response.url.startswith(UPLOAD_PAGE):
+        return response
+    job_id = response.url.removeprefix(UPLOAD_PAGE).strip("/")
+    upload_job_run(job_id)
+    return client.get(response.url)
 
 
 @contextmanager

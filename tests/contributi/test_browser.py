@@ -151,7 +151,9 @@ def test_mapping_step_in_the_browser(live_server, page, worker, operator_rho, tm
     page.wait_for_selector("#report tr.ok")
     publish_screenshot(screenshot(page, "contributi-mapping"), "contributi-mapping.png")
     page.click("#commit-form button")
-    page.wait_for_selector("table.records")
+    # The job's page (which also shows the report's table) moves on to the dashboard when the
+    # worker has stored the record.
+    page.wait_for_url(live_server.url + "/contributi/", timeout=60_000)
     record = Intervento.objects.get()
     assert (record.title, record.stato, record.localizzazione) == (
         "Orti urbani",

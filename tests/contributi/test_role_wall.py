@@ -14,7 +14,6 @@ import json
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.html import escape
 
 from contributi.importers import messages as m
@@ -34,6 +33,7 @@ from tests.contributi.conftest import (
     snapshot,
     square,
 )
+from tests.contributi.helpers import web_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -192,10 +192,7 @@ def test_web_upload_refuses_a_feature_in_another_comune(client, operator_rho):
     client.force_login(operator_rho)
     before = snapshot()
     data = geojson_bytes(intervento_rows(1, point=MILANO_POINT))
-    response = client.post(
-        "/contributi/carica/",
-        {"file": SimpleUploadedFile("milano.geojson", data), "target": "interventi"},
-    )
+    response = web_upload(client, "milano.geojson", data)
     message = m.F_OUTSIDE_OPERATOR.format(feature=1, comuni="Milano")
     assert escape(str(message)) in response.content.decode()
     assert snapshot() == before
@@ -206,7 +203,13 @@ def test_map_editor_refuses_a_geometry_in_another_comune(client, operator_rho, d
     before = snapshot()
     response = client.post(
         f"/contributi/interventi/{draft_rho.pk}/modifica/",
-        {"title": draft_rho.title, "stato": draft_rho.stato, "geojson": IN_MILANO_GEOJSON},
+        {
+            "title": draft_rho.title,
+            "stato": draft_rho.stato,
+            "geojson": IN_MILANO_GEOJSON,
+            "fin-TOTAL_FORMS": "0",
+            "fin-INITIAL_FORMS": "0",
+        },
     )
     assert response.status_code == 400
     assert "Milano" in response.content.decode()

@@ -16,13 +16,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.html import escape
 
 from contributi.importers import messages as m
 from contributi.importers import sandbox
 from tests.contributi.conftest import geojson_bytes, intervento_rows, snapshot
-from tests.contributi.helpers import post_upload, recording_server
+from tests.contributi.helpers import post_upload, recording_server, web_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -94,10 +93,7 @@ def test_disguised_file_is_refused_by_the_api(operator, name, data, ext):
 @pytest.mark.parametrize(("name", "data", "ext"), CASES)
 def test_disguised_file_is_refused_by_the_web_form(operator, name, data, ext):
     before = snapshot()
-    response = operator.post(
-        UPLOAD_PAGE, {"file": SimpleUploadedFile(name, data), "target": "interventi"}
-    )
-    assert response.status_code == 400
+    response = web_upload(operator, name, data)
     page = response.content.decode()
     assert escape(str(m.CONTENT_MISMATCH.format(file=name, ext=ext))) in page
     assert "root:x:0" not in page

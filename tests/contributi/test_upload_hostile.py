@@ -14,7 +14,6 @@ import zipfile
 
 import geopandas as gpd
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.html import escape
 
 from contributi.importers import messages as m
@@ -26,7 +25,7 @@ from tests.contributi.conftest import (
     shapefile_zip,
     snapshot,
 )
-from tests.contributi.helpers import post_upload
+from tests.contributi.helpers import post_upload, web_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -236,14 +235,10 @@ def test_kml_in_utf16_is_refused(api):
     refused(response, m.CONTENT_MISMATCH.format(file="utf16.kml", ext="kml"), before)
 
 
-def test_deep_nesting_through_the_web_form_is_a_400(api):
+def test_deep_nesting_through_the_web_form_is_refused(api):
     before = snapshot()
     data = b"[" * 100_000 + b"]" * 100_000
-    response = api.post(
-        "/contributi/carica/",
-        {"file": SimpleUploadedFile("profondo.geojson", data), "target": "interventi"},
-    )
-    assert response.status_code == 400
+    response = web_upload(api, "profondo.geojson", data)
     message = m.GEOJSON_TOO_DEEP.format(file="profondo.geojson")
     assert escape(str(message)) in response.content.decode()
     assert snapshot() == before
