@@ -17,17 +17,12 @@ from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 
 from layers.models import DataVersion
-from layers.registry import registry
+from layers.versions import TRIGGERS, versioned_tables
 
 __all__ = ["ERROR_NO_TRIGGERS", "ERROR_NO_VERSION_ROW", "data_versions_check", "missing_versions"]
 
-# The trigger names of layers.versions.TRIGGERS (the engine installs exactly these).
-TRIGGER_NAMES = (
-    "layers_data_version_insert",
-    "layers_data_version_update",
-    "layers_data_version_delete",
-    "layers_data_version_truncate",
-)
+# The trigger names the engine installs on every versioned table.
+TRIGGER_NAMES = tuple(TRIGGERS)
 ERROR_NO_TRIGGERS = "layers.E101"
 ERROR_NO_VERSION_ROW = "layers.E102"
 HINT = "Run `manage.py migrate`: it installs the triggers and rows of every registered layer."
@@ -76,7 +71,7 @@ def data_versions_check(app_configs=None, databases=None, **kwargs) -> list[Erro
     """Errors for each registered layer's table lacking its triggers or its version row."""
     if databases is not None or not _database_is_ready():
         return []
-    tables = sorted({t for layer in registry.declared() for t in layer.version_tables})
+    tables = versioned_tables()
     without_triggers, without_row = missing_versions(tables)
     errors = [
         Error(

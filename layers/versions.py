@@ -41,6 +41,8 @@ __all__ = [
     "version_select",
     "version_from_columns",
     "version_triggers_install",
+    "versioned_tables",
+    "TRIGGERS",
 ]
 
 # The combined trigger of the first design, dropped on install.
@@ -81,6 +83,11 @@ class LayerVersion:
         return http_date(self.last_modified.timestamp())
 
 
+def versioned_tables() -> list[str]:
+    """Every table a declared layer reads (its changes make a new data version), sorted."""
+    return sorted({t for layer in registry.declared() for t in layer.version_tables})
+
+
 def version_triggers_install(tables: list[str] | None = None) -> list[str]:
     """Create (or replace) the change-counter triggers on each table; all layers' when None.
 
@@ -88,7 +95,7 @@ def version_triggers_install(tables: list[str] | None = None) -> list[str]:
     Table names come from the registry's models, never from requests. Returns the tables.
     """
     if tables is None:
-        tables = sorted({t for layer in registry.declared() for t in layer.version_tables})
+        tables = versioned_tables()
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         for table in tables:
